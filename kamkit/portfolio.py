@@ -1,0 +1,516 @@
+"""Load, validate, hold and save a portfolio.
+
+>>> from kamkit import portfolio                     # doctest: +SKIP
+>>> p = portfolio.load("datasets/company_x")        # doctest: +SKIP
+>>> p.accounts.head()                               # doctest: +SKIP
+
+:func:`load` reads a folder of CSV files, a folder of Parquet files or one ``.xlsx``
+workbook, checks every table (:mod:`kamkit.validation`) and returns a
+:class:`Portfolio`, or raises :class:`~kamkit.exceptions.PortfolioValidationError`
+carrying the whole report. :func:`validate` returns the report without raising.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kamkit.exceptions import PortfolioValidationError, UnknownAccountError
+from kamkit.i18n import _
+from kamkit.readers import RawTable, read_portfolio_files
+from kamkit.sales import period, sales_by_account, sales_by_year
+from kamkit.schema import SCHEMAS, TABLES
+from kamkit.validation import Location, Problem, ValidationReport, type_tables
+
+__all__ = ["Portfolio", "PortfolioMeta", "load", "validate", "from_frames", "save",
+           "PortfolioSummary"]
+
+
+@dataclass(frozen=True)
+class PortfolioMeta:
+    """Facts about a portfolio as a whole.
+
+    Attributes
+    ----------
+    name : str
+        Shown in reports.
+    company : str or None
+        Our company.
+    currency : str or None
+        ISO 4217 code of all money in the portfolio.
+    as_of : Timestamp
+        The portfolio's "today"; every period and deadline is measured from it.
+    as_of_source : str
+        ``meta`` (declared), ``transactions`` (last sale) or ``today``.
+    key_account_managers : int or None
+        Number of key account managers, for the cap on key accounts.
+    """
+
+    name: str
+    company: str | None
+    currency: str | None
+    as_of: pd.Timestamp
+    as_of_source: str = "meta"
+    key_account_managers: int | None = None
+
+
+@dataclass
+class Portfolio:
+    """A validated portfolio: one typed DataFrame per table, and its metadata.
+
+    Tables the source did not have are present as empty frames with the schema's
+    columns, so every stage can run; :meth:`has` says whether a table had data, and
+    :attr:`report` keeps the warnings and notices of validation.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    meta: PortfolioMeta
+    source: str = ""
+    report: ValidationReport = field(default_factory=lambda: ValidationReport(""))
+    present: frozenset[str] = frozenset()
+
+    # One property per table keeps notebooks short: ``p.accounts``, ``p.contacts`` ...
+    @property
+    def accounts(self) -> pd.DataFrame:
+        """The accounts table."""
+        return self.tables["accounts"]
+
+    @property
+    def transactions(self) -> pd.DataFrame:
+        """The transactions table."""
+        return self.tables["transactions"]
+
+    @property
+    def contacts(self) -> pd.DataFrame:
+        """The contacts table (decision-making units)."""
+        return self.tables["contacts"]
+
+    @property
+    def competitors(self) -> pd.DataFrame:
+        """The competitors table."""
+        return self.tables["competitors"]
+
+    @property
+    def wallet(self) -> pd.DataFrame:
+        """The wallet table (customers' total spend per year)."""
+        return self.tables["wallet"]
+
+    @property
+    def needs(self) -> pd.DataFrame:
+        """The needs table."""
+        return self.tables["needs"]
+
+    @property
+    def swot(self) -> pd.DataFrame:
+        """The customer SWOT table."""
+        return self.tables["swot"]
+
+    @property
+    def opportunities(self) -> pd.DataFrame:
+        """The opportunities table."""
+        return self.tables["opportunities"]
+
+    @property
+    def goals(self) -> pd.DataFrame:
+        """The plan goals table."""
+        return self.tables["goals"]
+
+    @property
+    def actions(self) -> pd.DataFrame:
+        """The plan actions table."""
+        return self.tables["actions"]
+
+    @property
+    def feedback(self) -> pd.DataFrame:
+        """The customer feedback table."""
+        return self.tables["feedback"]
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The portfolio's "today"."""
+        return self.meta.as_of
+
+    @property
+    def currency(self) -> str | None:
+        """The portfolio's currency code."""
+        return self.meta.currency
+
+    def has(self, table: str) -> bool:
+        """Whether ``table`` was in the source and holds at least one row."""
+        if table not in SCHEMAS:
+            raise KeyError(table)
+        return table in self.present and not self.tables[table].empty
+
+    @property
+    def missing_tables(self) -> list[str]:
+        """Optional tables without data, in schema order."""
+        return [t for t in TABLES if t != "meta" and not self.has(t)]
+
+    def check_account(self, account_id: object) -> str:
+        """Return ``account_id`` as the portfolio spells it, or raise with close matches.
+
+        Raises
+        ------
+        UnknownAccountError
+            With up to three close matches among ids and names.
+        """
+        key = str(account_id).strip()
+        ids = self.accounts["account_id"]
+        if (ids == key).any():
+            return key
+        folded = ids.str.casefold() == key.casefold()
+        if folded.sum() == 1:
+            return str(ids[folded].iloc[0])
+        candidates = ids.astype(str).tolist()
+        near = difflib.get_close_matches(key, candidates, n=3, cutoff=0.5)
+        by_name = self.accounts.loc[self.accounts["name"].str.casefold().str.contains(
+            key.casefold(), regex=False, na=False), "account_id"].astype(str).tolist()
+        suggestions = list(dict.fromkeys(near + by_name))[:3]
+        raise UnknownAccountError(key, suggestions)
+
+    def account(self, account_id: object) -> pd.Series:
+        """The accounts row of ``account_id`` (see :meth:`check_account` for errors)."""
+        key = self.check_account(account_id)
+        return self.accounts.loc[self.accounts["account_id"] == key].iloc[0]
+
+    def table_for(self, table: str, account_id: object) -> pd.DataFrame:
+        """Rows of ``table`` that belong to ``account_id``."""
+        key = self.check_account(account_id)
+        frame = self.tables[table]
+        return frame.loc[frame["account_id"] == key].reset_index(drop=True)
+
+    def summary(self) -> PortfolioSummary:
+        """A short description of the portfolio: size, period, revenue, concentration."""
+        return PortfolioSummary.of(self)
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """Headline figures of a portfolio, as printed by ``kamkit validate``.
+
+    Attributes
+    ----------
+    rows : dict
+        Rows per table that has data.
+    first_sale, last_sale : Timestamp or None
+    revenue_12m : float
+        Net revenue in the twelve months up to ``as_of``.
+    revenue_by_year : dict
+        Rolling-year label -> net revenue, oldest first.
+    top3_share : float
+        Share of the last twelve months' revenue bought by the three largest accounts.
+    active_accounts : int
+        Accounts with net revenue above zero in the last twelve months.
+    countries : int
+    """
+
+    meta: PortfolioMeta
+    rows: dict[str, int]
+    first_sale: pd.Timestamp | None
+    last_sale: pd.Timestamp | None
+    revenue_12m: float
+    revenue_by_year: dict[str, float]
+    top3_share: float
+    active_accounts: int
+    countries: int
+    missing_tables: tuple[str, ...]
+
+    @classmethod
+    def of(cls, p: Portfolio) -> PortfolioSummary:
+        """Compute the summary of ``p``."""
+        t = p.transactions
+        start, end = period(p.as_of)
+        last12 = sales_by_account(t, start, end)["revenue"]
+        total = float(last12.sum())
+        top3 = float(last12.sort_values(ascending=False).head(3).sum())
+        years = sales_by_year(t, p.as_of, years=3, by=())
+        return cls(
+            meta=p.meta,
+            rows={name: len(p.tables[name]) for name in TABLES if p.has(name)},
+            first_sale=t["date"].min() if len(t) else None,
+            last_sale=t["date"].max() if len(t) else None,
+            revenue_12m=total,
+            revenue_by_year=dict(zip(years["label"], years["revenue"].astype(float),
+                                     strict=True)),
+            top3_share=top3 / total if total > 0 else float("nan"),
+            active_accounts=int((last12 > 0).sum()),
+            countries=int(p.accounts["country"].nunique()),
+            missing_tables=tuple(p.missing_tables),
+        )
+
+    def render(self) -> str:
+        """The summary as a few lines of text in the current language."""
+        from kamkit.i18n import format_date, format_money, format_number, format_percent
+
+        m = self.meta
+        cur = m.currency
+        lines = [
+            _("Portfolio: {name}").format(name=m.name)
+            + (f" ({m.company})" if m.company else ""),
+            _("As of: {date}").format(date=format_date(m.as_of)),
+            _("Accounts: {n} in {countries} countries, {active} buying in the last 12 months"
+              ).format(n=format_number(self.rows.get("accounts", 0)),
+                       countries=format_number(self.countries),
+                       active=format_number(self.active_accounts)),
+            _("Transactions: {n} lines from {first} to {last}").format(
+                n=format_number(self.rows.get("transactions", 0)),
+                first=format_date(self.first_sale), last=format_date(self.last_sale)),
+            _("Revenue, last 12 months: {amount}").format(
+                amount=format_money(self.revenue_12m, cur)),
+            _("Revenue by year: {years}").format(years="; ".join(
+                f"{label} {format_money(v, cur)}" for label, v in self.revenue_by_year.items())),
+            _("Three largest accounts: {share} of the last 12 months' revenue").format(
+                share=format_percent(self.top3_share)),
+        ]
+        other = [f"{name} {format_number(n)}" for name, n in self.rows.items()
+                 if name not in ("accounts", "transactions", "meta")]
+        if other:
+            lines.append(_("Other tables: {tables}").format(tables=", ".join(other)))
+        if self.missing_tables:
+            lines.append(_("Tables without data: {tables}").format(
+                tables=", ".join(self.missing_tables)))
+        return "\n".join(lines)
+
+
+def _portfolio_from(tables: dict[str, pd.DataFrame], meta: dict[str, object], source: str,
+                    report: ValidationReport, present: set[str]) -> Portfolio:
+    name = meta.get("portfolio") or Path(source).stem or "portfolio"
+    return Portfolio(
+        tables=tables,
+        meta=PortfolioMeta(
+            name=str(name),
+            company=meta.get("company"),  # type: ignore[arg-type]
+            currency=meta.get("currency"),  # type: ignore[arg-type]
+            as_of=pd.Timestamp(meta["as_of"]),  # type: ignore[arg-type]
+            as_of_source=str(meta.get("as_of_source", "meta")),
+            key_account_managers=meta.get("key_account_managers"),  # type: ignore[arg-type]
+        ),
+        source=source,
+        report=report,
+        present=frozenset(present),
+    )
+
+
+def _check(path: str | Path, today: _dt.date | None = None
+           ) -> tuple[ValidationReport, dict[str, pd.DataFrame], dict[str, object], set[str]]:
+    path = Path(path)
+    report = ValidationReport(str(path))
+    if not path.exists():
+        report.problems.append(Problem("error", "not_found", "", Location(str(path), None, ""),
+                                       expected=_("a folder or workbook at this path")))
+        return report, {}, {}, set()
+    raw, problems, _fmt = read_portfolio_files(path)
+    tables, meta = type_tables(raw, problems, today=today)
+    report.extend(problems)
+    return report, tables, meta, {t.name for t in raw}
+
+
+def validate(path: str | Path, *, today: _dt.date | None = None) -> ValidationReport:
+    """Check the portfolio at ``path`` and return every problem found; never raises for data.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of CSV or Parquet files, or an ``.xlsx`` workbook.
+    today : datetime.date, optional
+        The date the future-date check uses when ``meta`` has no ``as_of``.
+
+    Returns
+    -------
+    ValidationReport
+        ``report.ok`` is True when there is no error.
+    """
+    return _check(path, today)[0]
+
+
+def load(path: str | Path, *, today: _dt.date | None = None) -> Portfolio:
+    """Load and validate the portfolio at ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of CSV or Parquet files, or an ``.xlsx`` workbook.
+    today : datetime.date, optional
+        See :func:`validate`.
+
+    Returns
+    -------
+    Portfolio
+
+    Raises
+    ------
+    PortfolioValidationError
+        When any error is found; its ``report`` lists every problem.
+    """
+    report, tables, meta, present = _check(path, today)
+    if not report.ok:
+        raise PortfolioValidationError(report)
+    return _portfolio_from(tables, meta, str(path), report, present)
+
+
+def from_frames(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, object] | None = None,
+                *, source: str = "in-memory tables", today: _dt.date | None = None
+                ) -> Portfolio:
+    """Build a validated :class:`Portfolio` from DataFrames (tests, generators, notebooks).
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        Tables by name; values may be typed or text.
+    meta : mapping, optional
+        Meta keys and values (``currency``, ``as_of`` ...), instead of a ``meta`` frame.
+    source : str
+        How the portfolio is named in messages.
+
+    Raises
+    ------
+    PortfolioValidationError
+        As :func:`load`.
+
+    Examples
+    --------
+    >>> p = from_frames({
+    ...     "accounts": pd.DataFrame({"account_id": ["A"], "name": ["Acme"]}),
+    ...     "transactions": pd.DataFrame({"date": ["2026-01-31"], "account_id": ["A"],
+    ...         "product": ["X"], "product_line": ["x"], "quantity": [1], "revenue": [10.0],
+    ...         "cost": [6.0]})}, {"currency": "EUR", "as_of": "2026-06-30"})
+    >>> p.meta.currency, len(p.transactions)
+    ('EUR', 1)
+    """
+    raw: list[RawTable] = []
+    frames = dict(frames)
+    if meta is not None:
+        frames["meta"] = pd.DataFrame({"key": list(meta), "value": [
+            None if v is None else (v.strftime("%Y-%m-%d") if isinstance(v, (
+                _dt.date, pd.Timestamp)) else str(v)) for v in meta.values()]})
+    for name in TABLES:
+        if name in frames:
+            frame = frames[name].reset_index(drop=True)
+            from kamkit.schema import normalise_header
+
+            raw.append(RawTable(name, frame.rename(columns=normalise_header),
+                                np.arange(1, len(frame) + 1),
+                                Location(name, None, "memory"), {c: c for c in frame.columns}))
+    unknown = set(frames) - set(TABLES)
+    report = ValidationReport(source)
+    problems: list[Problem] = [
+        Problem("warning", "unknown_table", n, Location(n, None, "memory"),
+                note="no table of the data dictionary has this name, so it is ignored")
+        for n in sorted(unknown)]
+    tables, typed_meta = type_tables(raw, problems, today=today)
+    report.extend(problems)
+    if not report.ok:
+        raise PortfolioValidationError(report)
+    return _portfolio_from(tables, typed_meta, source, report, {r.name for r in raw})
+
+
+# --------------------------------------------------------------------------------------
+# Saving
+
+
+def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the text a CSV holds: ISO dates, yes/no, no '.0' on whole numbers."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            out[col] = s.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_bool_dtype(s.dtype):
+            out[col] = s.map(lambda v: "" if v is pd.NA else ("yes" if v else "no"))
+        elif pd.api.types.is_float_dtype(s.dtype):
+            out[col] = s.map(lambda v: "" if np.isnan(v) else repr(float(v)).removesuffix(".0"))
+        else:
+            out[col] = s
+    return pd.DataFrame(out)
+
+
+def _meta_frame(p: Portfolio) -> pd.DataFrame:
+    m = p.meta
+    rows = [("portfolio", m.name), ("company", m.company), ("currency", m.currency),
+            ("as_of", m.as_of.strftime("%Y-%m-%d")),
+            ("key_account_managers", m.key_account_managers)]
+    return pd.DataFrame([(k, v) for k, v in rows if v is not None], columns=["key", "value"]
+                        ).astype({"value": "str"})
+
+
+def _write_atomic(target: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(p: Portfolio, path: str | Path, format: str = "csv", *,  # noqa: A002
+         overwrite: bool = False) -> Path:
+    """Write a portfolio as a CSV folder, Parquet folder or one ``.xlsx`` workbook.
+
+    Every file is written atomically. Existing files are never replaced unless
+    ``overwrite`` is true, so a user's data cannot be lost by accident.
+
+    Parameters
+    ----------
+    p : Portfolio
+    path : str or Path
+        Folder (csv, parquet) or workbook file (xlsx).
+    format : {"csv", "parquet", "xlsx"}
+    overwrite : bool
+        Replace files that already exist.
+
+    Returns
+    -------
+    Path
+        Where the portfolio was written.
+    """
+    from kamkit.exceptions import ParameterError
+
+    path = Path(path)
+    names = [n for n in TABLES if n != "meta" and p.has(n)]
+    frames = {n: p.tables[n] for n in names}
+    frames["meta"] = _meta_frame(p)
+    if format in ("csv", "parquet"):
+        targets = {n: path / f"{n}.{format}" for n in frames}
+    elif format == "xlsx":
+        targets = {"*": path}
+    else:
+        raise ParameterError("format", _("choose csv, parquet or xlsx"))
+    clash = [t for t in targets.values() if t.exists()]
+    if clash and not overwrite:
+        raise ParameterError("path", _("{path} already exists; pass overwrite=True to "
+                                       "replace it").format(path=clash[0]))
+    if format == "csv":
+        for n, frame in frames.items():
+            text = _text_frame(frame)
+            _write_atomic(targets[n], lambda tmp, text=text: text.to_csv(
+                tmp, index=False, encoding="utf-8", lineterminator="\n"))
+    elif format == "parquet":
+        for n, frame in frames.items():
+            _write_atomic(targets[n], lambda tmp, frame=frame: frame.to_parquet(
+                tmp, index=False))
+    else:
+        def write_book(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                for n, frame in frames.items():
+                    out = frame.copy()
+                    for col in out.columns:
+                        if pd.api.types.is_bool_dtype(out[col].dtype):
+                            out[col] = _text_frame(out[[col]])[col]
+                        elif pd.api.types.is_datetime64_any_dtype(out[col].dtype):
+                            out[col] = out[col].dt.date
+                    out.to_excel(writer, sheet_name=n, index=False)
+
+        _write_atomic(path, write_book)
+    return path

@@ -1,0 +1,298 @@
+"""Read the raw tables of a portfolio from a CSV folder, an .xlsx workbook or Parquet files.
+
+Readers only read: they keep every value as the file has it (text from CSV, typed cells
+from workbooks and Parquet), remember where each row came from, and report what they
+cannot read as :class:`~kamkit.validation.Problem` objects instead of raising. Typing
+and checking happen in :mod:`kamkit.validation`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kamkit.i18n import N_
+from kamkit.schema import SCHEMAS, normalise_header
+from kamkit.validation import Location, Problem
+
+__all__ = ["RawTable", "read_portfolio_files", "detect_format"]
+
+FORMATS = ("csv", "xlsx", "parquet")
+
+
+@dataclass
+class RawTable:
+    """One table as read from its file, before typing.
+
+    Attributes
+    ----------
+    name : str
+        Table name (``accounts``, ``transactions`` ...).
+    frame : pandas.DataFrame
+        Values as read; headers normalised to snake_case; fully empty rows dropped.
+    rows : numpy.ndarray
+        For each row of ``frame``, its row number as the user sees it in the file.
+    location : Location
+        File, sheet and format, for messages.
+    headers : dict
+        Normalised header -> header as written in the file.
+    decimal_comma : bool
+        The file writes decimals with a comma (European Excel CSV).
+    """
+
+    name: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+    location: Location
+    headers: dict[str, str] = field(default_factory=dict)
+    decimal_comma: bool = False
+
+
+def detect_format(path: Path) -> str:
+    """Say whether ``path`` is a CSV folder, a workbook or a Parquet folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        When nothing is at ``path``.
+    """
+    if not path.exists():
+        raise FileNotFoundError(path)
+    if path.is_file():
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return "xlsx"
+        if path.suffix.lower() == ".parquet":
+            return "parquet"
+        return "unknown"
+    kinds = {p.suffix.lower() for p in path.iterdir() if p.is_file()}
+    if ".csv" in kinds:
+        return "csv"
+    if ".parquet" in kinds:
+        return "parquet"
+    if ".xlsx" in kinds:
+        return "xlsx"
+    return "unknown"
+
+
+def read_portfolio_files(path: str | Path) -> tuple[list[RawTable], list[Problem], str]:
+    """Read every table found at ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of ``<table>.csv`` files, a folder of ``<table>.parquet`` files, or one
+        ``.xlsx`` workbook with one sheet per table.
+
+    Returns
+    -------
+    tables : list of RawTable
+        The tables that could be read, in schema order.
+    problems : list of Problem
+        What could not be read (encoding, empty file, ambiguous files, ...).
+    fmt : str
+        ``"csv"``, ``"xlsx"`` or ``"parquet"``.
+    """
+    path = Path(path)
+    fmt = detect_format(path)
+    if fmt == "csv":
+        tables, problems = _read_folder(path, ".csv", _read_csv)
+    elif fmt == "parquet":
+        if path.is_file():
+            path = path.parent
+        tables, problems = _read_folder(path, ".parquet", _read_parquet)
+    elif fmt == "xlsx":
+        if path.is_dir():
+            books = sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx")
+            if len(books) != 1:
+                loc = Location(path.name, None, "xlsx")
+                return [], [Problem("error", "ambiguous_files", "", loc, expected=N_(
+                    "one .xlsx workbook in the folder, or the path of the workbook itself"),
+                    found=tuple(b.name for b in books))], fmt
+            path = books[0]
+        tables, problems = _read_workbook(path)
+    else:
+        loc = Location(path.name, None, "unknown")
+        return [], [Problem("error", "no_tables", "", loc, expected=N_(
+            "a folder of CSV files (accounts.csv, transactions.csv ...), a folder of Parquet "
+            "files, or one .xlsx workbook with a sheet per table"))], fmt
+    return tables, problems, fmt
+
+
+def _read_folder(folder: Path, suffix: str, reader) -> tuple[list[RawTable], list[Problem]]:
+    tables: list[RawTable] = []
+    problems: list[Problem] = []
+    by_table: dict[str, list[Path]] = {}
+    for file in sorted(folder.iterdir()):
+        if file.is_file() and file.suffix.lower() == suffix:
+            by_table.setdefault(normalise_header(file.stem), []).append(file)
+    for name, files in by_table.items():
+        if name not in SCHEMAS:
+            problems.append(Problem("warning", "unknown_table", name,
+                                    Location(files[0].name, None, suffix[1:]),
+                                    note=N_("no table of the data dictionary has this name, "
+                                            "so the file is ignored")))
+            continue
+        if len(files) > 1:
+            problems.append(Problem("error", "ambiguous_files", name,
+                                    Location(files[0].name, None, suffix[1:]),
+                                    expected=N_("one file per table"),
+                                    found=tuple(f.name for f in files)))
+            continue
+        table, file_problems = reader(name, files[0])
+        problems.extend(file_problems)
+        if table is not None:
+            tables.append(table)
+    order = list(SCHEMAS)
+    tables.sort(key=lambda t: order.index(t.name))
+    return tables, problems
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:
+    loc = Location(file.name, None, "csv")
+    data = file.read_bytes()
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        return None, [Problem("error", "empty_file", name, loc, expected=N_(
+            "a header row naming the columns, then one row per record"))]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem("error", "not_utf8", name, loc, rows=(line,), expected=N_(
+            "text encoded as UTF-8 (in Excel: Save As > CSV UTF-8)"),
+            found=(repr(data[exc.start: exc.start + 4])[1:],))]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_line = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL,
+                            engine="c")
+    except pd.errors.ParserError as exc:
+        return None, [Problem("error", "unreadable", name, loc, expected=N_(
+            "the same number of fields on every row"), found=(str(exc).strip(),))]
+    return _finish(name, frame, loc, first_row=2, decimal_comma=delimiter == ";")
+
+
+def _read_parquet(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:
+    loc = Location(file.name, None, "parquet")
+    try:
+        frame = pd.read_parquet(file)
+    except Exception as exc:  # pyarrow raises many kinds; each means "not readable"
+        return None, [Problem("error", "unreadable", name, loc, expected=N_(
+            "a readable Parquet file"), found=(f"{type(exc).__name__}: {exc}",))]
+    return _finish(name, frame, loc, first_row=1, decimal_comma=False)
+
+
+def _read_workbook(book: Path) -> tuple[list[RawTable], list[Problem]]:
+    from openpyxl import load_workbook
+
+    tables: list[RawTable] = []
+    problems: list[Problem] = []
+    try:
+        wb = load_workbook(book, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl/zipfile errors all mean "not a workbook"
+        return [], [Problem("error", "unreadable", "", Location(book.name, None, "xlsx"),
+                            expected=N_("an .xlsx workbook saved by Excel or LibreOffice"),
+                            found=(f"{type(exc).__name__}: {exc}",))]
+    try:
+        seen: dict[str, str] = {}
+        for sheet_name in wb.sheetnames:
+            name = normalise_header(sheet_name)
+            loc = Location(book.name, sheet_name, "xlsx")
+            if name not in SCHEMAS:
+                continue  # instructions and the user's own sheets are left alone
+            if name in seen:
+                problems.append(Problem("error", "ambiguous_files", name, loc,
+                                        expected=N_("one sheet per table"),
+                                        found=(seen[name], sheet_name)))
+                continue
+            seen[name] = sheet_name
+            values = list(wb[sheet_name].iter_rows(values_only=True))
+            while values and all(v is None or str(v).strip() == "" for v in values[-1]):
+                values.pop()
+            if not values:
+                problems.append(Problem("error", "empty_file", name, loc, expected=N_(
+                    "a header row naming the columns, then one row per record")))
+                continue
+            header, body = values[0], values[1:]
+            width = max(i + 1 for i, h in enumerate(header) if h is not None) if any(
+                h is not None for h in header) else 0
+            frame = pd.DataFrame([list(r[:width]) + [None] * (width - len(r[:width]))
+                                  for r in body],
+                                 columns=[("" if h is None else str(h)) for h in header[:width]],
+                                 dtype=object)
+            table, sheet_problems = _finish(name, frame, loc, first_row=2, decimal_comma=False)
+            problems.extend(sheet_problems)
+            if table is not None:
+                tables.append(table)
+    finally:
+        wb.close()
+    order = list(SCHEMAS)
+    tables.sort(key=lambda t: order.index(t.name))
+    return tables, problems
+
+
+def _blank(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty (None, NaN or white space)."""
+    if frame.empty or frame.shape[1] == 0:
+        return np.zeros(len(frame), dtype=bool)
+    blank = np.ones(len(frame), dtype=bool)
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            cell = s.isna().to_numpy() | (s.astype(str).str.strip() == "").to_numpy()
+        else:
+            cell = s.isna().to_numpy()
+        blank &= cell
+        if not blank.any():
+            break
+    return blank
+
+
+def _finish(name: str, frame: pd.DataFrame, loc: Location, first_row: int,
+            decimal_comma: bool) -> tuple[RawTable | None, list[Problem]]:
+    problems: list[Problem] = []
+    headers: dict[str, str] = {}
+    columns: list[str] = []
+    for i, original in enumerate(frame.columns):
+        original = str(original)
+        norm = normalise_header(original)
+        if not norm or norm.startswith("unnamed"):
+            if frame.iloc[:, i].isna().all() or (frame.iloc[:, i].astype(str).str.strip() == ""
+                                                 ).all():
+                columns.append(f"__blank_{i}")
+                continue
+            problems.append(Problem("error", "blank_header", name, loc, expected=N_(
+                "a name in every header cell of a column that holds data"),
+                found=(f"#{i + 1}",)))
+            columns.append(f"__blank_{i}")
+            continue
+        if norm in headers:
+            problems.append(Problem("error", "duplicate_column", name, loc, column=norm,
+                                    expected=N_("each column once"),
+                                    found=(headers[norm], original)))
+            columns.append(f"__dup_{i}")
+            continue
+        headers[norm] = original
+        columns.append(norm)
+    frame = frame.copy()
+    frame.columns = columns
+    frame = frame[[c for c in columns if not c.startswith("__")]]
+    rows = np.arange(first_row, first_row + len(frame))
+    keep = ~_blank(frame)
+    if not keep.all():
+        frame = frame.loc[keep]
+        rows = rows[keep]
+    frame = frame.reset_index(drop=True)
+    return RawTable(name, frame, rows, loc, headers, decimal_comma), problems

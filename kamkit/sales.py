@@ -1,0 +1,153 @@
+"""Sales arithmetic every stage shares: periods, revenue and margin by account and year.
+
+A "year" here is a rolling twelve-month period ending at the portfolio's ``as_of`` date:
+year 0 is the last twelve months, year 1 the twelve before, and so on. That keeps the
+current year complete and the comparison fair on any as-of date. Returns and credit
+notes are ordinary signed lines, so every sum below is net of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["period", "sales_by_account", "sales_by_year", "year_label", "gross_margin_rate"]
+
+SALES_COLUMNS = ["revenue", "cost", "gross_margin", "quantity", "discount", "lines"]
+
+
+def period(as_of: pd.Timestamp, months: int = 12, offset_years: int = 0
+           ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the half-open period ``(start, end]`` of ``months`` months ending at ``as_of``.
+
+    Parameters
+    ----------
+    as_of : Timestamp
+        End of the period (inclusive).
+    months : int
+        Length of the period.
+    offset_years : int
+        Shift the period this many years back.
+
+    Returns
+    -------
+    (start, end) : tuple of Timestamp
+        ``start`` is exclusive, ``end`` inclusive.
+
+    Examples
+    --------
+    >>> period(pd.Timestamp("2026-06-30"))
+    (Timestamp('2025-06-30 00:00:00'), Timestamp('2026-06-30 00:00:00'))
+    """
+    end = pd.Timestamp(as_of) - pd.DateOffset(years=offset_years)
+    start = end - pd.DateOffset(months=months)
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def _aggregate(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    grouped = frame.groupby(by, sort=True, observed=True)
+    out = grouped[["revenue", "cost", "quantity", "discount"]].sum()
+    out["lines"] = grouped.size()
+    out["gross_margin"] = out["revenue"] - out["cost"]
+    return out[SALES_COLUMNS]
+
+
+def sales_by_account(transactions: pd.DataFrame, start: pd.Timestamp | None = None,
+                     end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Net revenue, cost, gross margin, quantity and discount per account in ``(start, end]``.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The portfolio's transactions table.
+    start, end : Timestamp, optional
+        Period bounds; ``start`` exclusive, ``end`` inclusive. ``None`` leaves a side open.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``account_id``, sorted; accounts without lines in the period are absent.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"account_id": ["A", "A", "B"], "revenue": [100.0, -20.0, 50.0],
+    ...                   "cost": [60.0, -12.0, 30.0], "quantity": [2.0, -1.0, 1.0],
+    ...                   "discount": [0.0, 0.0, 5.0],
+    ...                   "date": pd.to_datetime(["2026-01-05", "2026-02-01", "2026-03-01"])})
+    >>> sales_by_account(t)[["revenue", "gross_margin"]]
+                revenue  gross_margin
+    account_id
+    A              80.0          32.0
+    B              50.0          20.0
+    """
+    mask = np.ones(len(transactions), dtype=bool)
+    if start is not None:
+        mask &= (transactions["date"] > start).to_numpy()
+    if end is not None:
+        mask &= (transactions["date"] <= end).to_numpy()
+    return _aggregate(transactions.loc[mask], ["account_id"])
+
+
+def year_label(as_of: pd.Timestamp, offset: int) -> str:
+    """Label of the rolling year ``offset`` years before ``as_of`` ('2025/26').
+
+    Examples
+    --------
+    >>> year_label(pd.Timestamp("2026-06-30"), 0)
+    '2025/26'
+    >>> year_label(pd.Timestamp("2026-12-31"), 1)
+    '2025'
+    """
+    start, end = period(as_of, 12, offset)
+    first = start + pd.Timedelta(days=1)
+    if first.year == end.year:
+        return str(end.year)
+    return f"{first.year}/{str(end.year)[-2:]}"
+
+
+def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 3,
+                  by: tuple[str, ...] = ("account_id",)) -> pd.DataFrame:
+    """Sales per rolling year (0 = last twelve months) and per ``by`` columns.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+    as_of : Timestamp
+        End of year 0.
+    years : int
+        How many rolling years.
+    by : tuple of str
+        Grouping columns besides the year (``()`` for the whole portfolio).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``by`` + ``year`` (int offset) + ``label`` + the sales columns; rows for
+        every group that sold anything in a year, sorted by the groups, oldest year first.
+    """
+    as_of = pd.Timestamp(as_of)
+    dates = transactions["date"]
+    offset = np.full(len(transactions), -1, dtype=np.int64)
+    for k in range(years):
+        start, end = period(as_of, 12, k)
+        offset[((dates > start) & (dates <= end)).to_numpy()] = k
+    frame = transactions.assign(year=offset)
+    frame = frame[frame["year"] >= 0]
+    out = _aggregate(frame, [*by, "year"]).reset_index()
+    out.insert(len(by) + 1, "label", out["year"].map(lambda k: year_label(as_of, int(k))))
+    return out.sort_values([*by, "year"], ascending=[True] * len(by) + [False],
+                           kind="stable").reset_index(drop=True)
+
+
+def gross_margin_rate(revenue: float | pd.Series, cost: float | pd.Series) -> float | pd.Series:
+    """Gross margin as a fraction of revenue; NaN where revenue is not positive.
+
+    Examples
+    --------
+    >>> gross_margin_rate(200.0, 150.0)
+    0.25
+    """
+    if isinstance(revenue, pd.Series):
+        rate = (revenue - cost) / revenue
+        return rate.where(revenue > 0)
+    return (revenue - cost) / revenue if revenue > 0 else float("nan")
