@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kamkit.artifacts import atomic_write
 from kamkit.exceptions import PortfolioValidationError, UnknownAccountError
-from kamkit.i18n import _
+from kamkit.i18n import N_, _
 from kamkit.readers import RawTable, read_portfolio_files
 from kamkit.sales import period, sales_by_account, sales_by_year
 from kamkit.schema import SCHEMAS, TABLES
@@ -305,7 +304,7 @@ def _check(path: str | Path, today: _dt.date | None = None
     report = ValidationReport(str(path))
     if not path.exists():
         report.problems.append(Problem("error", "not_found", "", Location(str(path), None, ""),
-                                       expected=_("a folder or workbook at this path")))
+                                       note=N_("there is no folder or workbook at this path")))
         return report, {}, {}, set()
     raw, problems, _fmt = read_portfolio_files(path)
     tables, meta = type_tables(raw, problems, today=today)
@@ -403,7 +402,7 @@ def from_frames(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, object] |
     report = ValidationReport(source)
     problems: list[Problem] = [
         Problem("warning", "unknown_table", n, Location(n, None, "memory"),
-                note="no table of the data dictionary has this name, so it is ignored")
+                note=N_("no table of the data dictionary has this name, so it is ignored"))
         for n in sorted(unknown)]
     tables, typed_meta = type_tables(raw, problems, today=today)
     report.extend(problems)
@@ -439,19 +438,6 @@ def _meta_frame(p: Portfolio) -> pd.DataFrame:
             ("key_account_managers", m.key_account_managers)]
     return pd.DataFrame([(k, v) for k, v in rows if v is not None], columns=["key", "value"]
                         ).astype({"value": "str"})
-
-
-def _write_atomic(target: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save(p: Portfolio, path: str | Path, format: str = "csv", *,  # noqa: A002
@@ -494,11 +480,11 @@ def save(p: Portfolio, path: str | Path, format: str = "csv", *,  # noqa: A002
     if format == "csv":
         for n, frame in frames.items():
             text = _text_frame(frame)
-            _write_atomic(targets[n], lambda tmp, text=text: text.to_csv(
+            atomic_write(targets[n], lambda tmp, text=text: text.to_csv(
                 tmp, index=False, encoding="utf-8", lineterminator="\n"))
     elif format == "parquet":
         for n, frame in frames.items():
-            _write_atomic(targets[n], lambda tmp, frame=frame: frame.to_parquet(
+            atomic_write(targets[n], lambda tmp, frame=frame: frame.to_parquet(
                 tmp, index=False))
     else:
         def write_book(tmp: Path) -> None:
@@ -512,5 +498,5 @@ def save(p: Portfolio, path: str | Path, format: str = "csv", *,  # noqa: A002
                             out[col] = out[col].dt.date
                     out.to_excel(writer, sheet_name=n, index=False)
 
-        _write_atomic(path, write_book)
+        atomic_write(path, write_book)
     return path

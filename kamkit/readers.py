@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,13 +177,38 @@ def _read_csv(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:
     first_line = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(first_line)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL,
-                            engine="c")
-    except pd.errors.ParserError as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str,
+                                keep_default_na=False, skip_blank_lines=False,
+                                quoting=csv.QUOTE_MINIMAL, index_col=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        ragged = _ragged_rows(text, delimiter)
+        if ragged:
+            width, rows = ragged
+            return None, [Problem("error", "ragged_row", name, loc,
+                                  rows=tuple(r for r, _n in rows), count=len(rows),
+                                  expected=N_("{n} fields like the header; a value that "
+                                              "contains the separator {sep} must be in "
+                                              "double quotes"),
+                                  params=(("n", str(width)), ("sep", repr(delimiter))),
+                                  found=tuple(f"{n} fields" for _r, n in rows))]
         return None, [Problem("error", "unreadable", name, loc, expected=N_(
             "the same number of fields on every row"), found=(str(exc).strip(),))]
     return _finish(name, frame, loc, first_row=2, decimal_comma=delimiter == ";")
+
+
+def _ragged_rows(text: str, delimiter: str) -> tuple[int, list[tuple[int, int]]] | None:
+    """Rows whose number of fields differs from the header's: (width, [(row, fields)])."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        return None
+    rows: list[tuple[int, int]] = []
+    for record in reader:
+        if record and len(record) != len(header):
+            rows.append((reader.line_num, len(record)))
+    return (len(header), rows) if rows else None
 
 
 def _read_parquet(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:

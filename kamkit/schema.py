@@ -165,36 +165,36 @@ ACCOUNTS = TableSchema(
     (
         Column("account_id", "id", N_("Unique id of the account, as in the CRM."), "CX-0007",
                unique=True),
-        Column("name", "text", N_("Customer name, in any script."), "Siemens Energy AG"),
+        Column("name", "text", N_("Customer name, in any script."), "Nordwerk Automation GmbH"),
         Column("industry", "text", N_("Industry the customer is in."), "medical devices",
-               nullable=True),
+               required=False, nullable=True),
         Column("segment", "text", N_("Segment the organisation places the customer in; peers "
                                      "for whitespace analysis share it."), "OEM",
                required=False, nullable=True),
         Column("country", "text", N_("Country, as an ISO 3166 code or a name."), "DE",
-               nullable=True),
+               required=False, nullable=True),
         Column("owner", "text", N_("Account manager responsible for the account."),
-               "Anna Nowak", nullable=True),
-        Column("first_year", "int", N_("Year the relationship began."), "2015", nullable=True,
+               "Anna Nowak", required=False, nullable=True),
+        Column("first_year", "int", N_("Year the relationship began."), "2015", required=False, nullable=True,
                minimum=1900, maximum=2100),
         Column("strategic_role", "rating", N_("Strategic role in its market: a leader or "
                                               "reference customer rates high even with "
-                                              "modest volume (1-5)."), "4", nullable=True,
+                                              "modest volume (1-5)."), "4", required=False, nullable=True,
                minimum=1, maximum=5),
         Column("collaboration", "rating", N_("Willingness to collaborate long term and take "
-                                             "advice (1-5)."), "3", nullable=True, minimum=1,
+                                             "advice (1-5)."), "3", required=False, nullable=True, minimum=1,
                maximum=5),
         Column("growth_potential", "rating", N_("Growth potential as the account team rates "
-                                                "it (1-5)."), "5", nullable=True, minimum=1,
+                                                "it (1-5)."), "5", required=False, nullable=True, minimum=1,
                maximum=5),
         Column("relationship_stage", "category", N_("Stage of the relationship, earliest "
-                                                    "first."), "cooperative", nullable=True,
+                                                    "first."), "cooperative", required=False, nullable=True,
                choices=RELATIONSHIP_STAGES),
         Column("ladder_step", "category", N_("Where the customer places us on the perception "
-                                             "ladder."), "product_supplier", nullable=True,
+                                             "ladder."), "product_supplier", required=False, nullable=True,
                choices=LADDER_STEPS),
         Column("last_review", "date", N_("Date the account dossier was last reviewed."),
-               "2026-04-15", nullable=True, past_only=True),
+               "2026-04-15", required=False, nullable=True, past_only=True),
         Column("employees", "int", N_("Headcount of the customer."), "1200", required=False,
                nullable=True, minimum=0),
         Column("annual_revenue", "money", N_("The customer's own annual revenue."),

@@ -504,6 +504,7 @@ class _TableChecker:
                                      N_("a value of at least {minimum}"),
                                      series[under].tolist(),
                                      (("minimum", format_number(low, 2 if low % 1 else 0)),))
+                        values = values.where(~under, np.nan)
                 if high is not None:
                     over = ~np.isnan(nums) & (nums > high)
                     if over.any():
@@ -514,6 +515,8 @@ class _TableChecker:
                         self.problem("error", "above_maximum", column.name, over, hint,
                                      series[over].tolist(),
                                      (("maximum", format_number(high, 2 if high % 1 else 0)),))
+                        values = values.where(~over, np.nan)
+
             if kind == "int":
                 values = values.round().astype("Int64")
         if not column.nullable:
@@ -654,7 +657,8 @@ def type_tables(raw_tables: Sequence, problems: list[Problem], today: _dt.date |
     present = set(raw_by_name)
     for name in REQUIRED_TABLES:
         if name not in present and not any(p.table == name and p.code in (
-                "empty_file", "not_utf8", "unreadable", "ambiguous_files") for p in problems):
+                "empty_file", "not_utf8", "unreadable", "ambiguous_files", "ragged_row")
+                for p in problems):
             problems.append(Problem("error", "missing_table", name,
                                     Location(f"{name}.csv", None, "csv"),
                                     expected=N_("a table named {table}"),
@@ -839,7 +843,7 @@ def _check_shares(tables, raw_by_name, problems) -> None:
     total = comp.groupby([comp["account_id"], year])["share_of_wallet"].transform("sum")
     over = (total > 1.0 + 1e-9).to_numpy()
     if over.any():
-        found = [f"{a} {int(y) if y >= 0 else ''}: {t:.2f}".replace("  ", " ") for a, y, t in
+        found = [f"{a}{f' {int(y)}' if y >= 0 else ''}: {t:.2f}" for a, y, t in
                  zip(comp.loc[over, "account_id"], year[over], total[over], strict=True)]
         checker.problem("error", "shares_over_one", "share_of_wallet", over,
                         N_("competitors' shares of one account's wallet adding up to at most "

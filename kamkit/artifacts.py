@@ -1,0 +1,163 @@
+"""Files kamkit writes: atomic writes, safe names, and plain JSON results.
+
+Per-account notebooks hand their key figures to the portfolio review as small JSON
+files. Everything written goes through :func:`atomic_write`, so a reader never sees a
+half-written file and an interrupted run leaves either the old file or the new one.
+Account ids are user data: :func:`account_slug` turns any id into a file name that
+stays inside its folder, whatever the id holds (``/``, ``..``, quotes, ``<script>``,
+Persian or Cyrillic letters).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["atomic_write", "write_json", "read_json", "account_slug", "to_jsonable",
+           "account_dir", "inside"]
+
+_UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}
+_MAX_SLUG = 60
+
+
+def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
+    """Write ``target`` through a temporary file in the same folder, then rename it.
+
+    Parameters
+    ----------
+    target : str or Path
+        The file to create or replace.
+    write : callable
+        Called with the temporary path; must write the complete file there.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn pandas/numpy values, dataclasses and dates into plain JSON values.
+
+    NaN and missing values become ``None``; timestamps become ISO dates
+    (``2026-06-30``) or date-times; DataFrames become lists of records.
+
+    Examples
+    --------
+    >>> to_jsonable({"a": np.float64(1.5), "b": pd.Timestamp("2026-06-30"), "c": float("nan")})
+    {'a': 1.5, 'b': '2026-06-30', 'c': None}
+    """
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (pd.Timestamp, _dt.datetime)):
+        ts = pd.Timestamp(value)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, pd.DataFrame):
+        return [to_jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+        return [to_jsonable(v) for v in items]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: to_jsonable(getattr(value, k)) for k in value.__dataclass_fields__
+                if not k.startswith("_")}
+    if hasattr(value, "to_dict"):
+        return to_jsonable(value.to_dict())
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def write_json(path: str | Path, data: Any) -> Path:
+    """Write ``data`` as UTF-8 JSON atomically, with sorted keys (stable diffs).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    text = json.dumps(to_jsonable(data), ensure_ascii=False, indent=2, sort_keys=True,
+                      allow_nan=False) + "\n"
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def read_json(path: str | Path) -> Any:
+    """Read a JSON file written by :func:`write_json`."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def account_slug(account_id: object) -> str:
+    """A file-name-safe, unique, readable name for an account id.
+
+    Letters and digits of any script are kept; anything else becomes ``-``. When the
+    id had to change (or is empty, reserved on Windows, or too long) a short hash of
+    the original id is appended, so two different ids never share a slug.
+
+    Examples
+    --------
+    >>> account_slug("CX-007")
+    'CX-007'
+    >>> account_slug("../etc/passwd")
+    'etc-passwd-7fef78f5'
+    >>> account_slug("پارس")
+    'پارس'
+    """
+    text = unicodedata.normalize("NFC", str(account_id))
+    slug = _UNSAFE.sub("-", text).strip("-_")[:_MAX_SLUG].strip("-_")
+    if slug != text or not slug or slug.lower() in _RESERVED:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{digest}" if slug else f"account-{digest}"
+    return slug
+
+
+def account_dir(root: str | Path, account_id: object) -> Path:
+    """The folder under ``root`` where one account's outputs live (not created)."""
+    return Path(root) / "accounts" / account_slug(account_id)
+
+
+def inside(root: str | Path, path: str | Path) -> bool:
+    """Whether ``path`` resolves to a place inside ``root`` (symlinks followed)."""
+    root_r = Path(root).resolve()
+    try:
+        Path(path).resolve().relative_to(root_r)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,133 @@
+"""Charts: matplotlib figures drawn from tables that the stage modules computed.
+
+Charts never compute metrics; they draw what they are given. Each chart function
+returns a :class:`matplotlib.figure.Figure` built with the object-oriented API (no
+pyplot state, safe in threads and worker processes). In a notebook, :func:`show`
+displays it as a PNG with a one-line text alternative, so the notebook stores no
+``<Figure size ...>`` text and no memory addresses, and nbval compares only the
+deterministic text.
+
+Text in any script renders as it should: matplotlib >= 3.11 lays out right-to-left
+scripts itself (libraqm), and the default font, DejaVu Sans, covers Latin, Cyrillic and
+Persian letters. Pass plain strings; never pre-shape them.
+
+The stage modules' charts live in submodules (``kamkit.charts.identification`` ...).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from kamkit.i18n import text_direction, use_language
+
+__all__ = ["STYLE", "PALETTE", "chart", "new_figure", "show", "to_png", "save_png",
+           "title_of", "style"]
+
+#: Colours used across kamkit, colour-blind safe (Okabe-Ito), in a fixed order.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000")
+RAG = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73"}
+
+STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 9.5,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.facecolor": "white",
+    "svg.hashsalt": "kamkit",
+}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextlib.contextmanager
+def style(language: str | None = None) -> Iterator[str]:
+    """Apply kamkit's chart style and a language while a chart is built."""
+    with matplotlib.rc_context(STYLE), use_language(language) as code:
+        yield code
+
+
+def chart(func: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Decorate a chart function: kamkit style, and a ``language`` keyword it honours."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        language = kwargs.pop("language", None)
+        with style(language):  # type: ignore[arg-type]
+            fig = func(*args, **kwargs)
+            fig.set_layout_engine("constrained")
+            return fig
+
+    return wrapper
+
+
+def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
+    """A new, empty figure (call inside a :func:`chart` function to get the style)."""
+    return Figure(figsize=(width, height))
+
+
+def rtl() -> bool:
+    """Whether the current language is written right to left (mirror layouts then)."""
+    return text_direction() == "rtl"
+
+
+def title_of(fig: Figure) -> str:
+    """The figure's title: its suptitle, else the first axes title, else ``chart``."""
+    sup = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    if sup:
+        return sup
+    for ax in fig.axes:
+        for loc in ("center", "left", "right"):
+            text = ax.get_title(loc)
+            if text:
+                return text
+    return "chart"
+
+
+def to_png(fig: Figure, dpi: int = 100) -> bytes:
+    """Render ``fig`` to PNG bytes, identical for identical figures (no metadata)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None},
+                facecolor="white")
+    return buf.getvalue()
+
+
+def save_png(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
+    """Write ``fig`` as a PNG file atomically."""
+    from kamkit.artifacts import atomic_write
+
+    data = to_png(fig, dpi)
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def show(fig: Figure, alt: str | None = None) -> None:
+    """Display ``fig`` in a notebook as a PNG, with ``[chart: title]`` as its text form.
+
+    Parameters
+    ----------
+    fig : Figure
+    alt : str, optional
+        Text alternative; defaults to the figure's title.
+    """
+    from IPython.display import display
+
+    data = base64.b64encode(to_png(fig)).decode("ascii")
+    display({"image/png": data, "text/plain": f"[chart: {alt or title_of(fig)}]"}, raw=True)

@@ -1,0 +1,141 @@
+"""The ``kamkit`` command: the same functions the notebooks call, from a terminal.
+
+Exit codes: 0 success; 1 a run finished but something in it failed; 2 the data or the
+arguments are wrong (the message says where; no traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kamkit import __version__
+from kamkit.exceptions import DataError, KamkitError, ParameterError
+from kamkit.i18n import LANGUAGES, _, set_language
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_FAILED, EXIT_DATA, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_language(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--language", "-L", choices=LANGUAGES, default=None,
+                        help="language of messages, tables and charts (default: en)")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kamkit.portfolio import load, validate
+
+    report = validate(args.path)
+    if not report.ok:
+        print(report.render(notices=not args.quiet), file=sys.stderr)
+        return EXIT_DATA
+    portfolio = load(args.path)
+    if not args.quiet:
+        if report.warnings or report.notices:
+            print(report.render())
+            print()
+        print(portfolio.summary().render())
+    print(_("Valid: {path}").format(path=args.path))
+    return EXIT_OK
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from kamkit import synth
+
+    if args.preset == "company_x":
+        portfolio = synth.company_x()
+    else:
+        portfolio = synth.generate(accounts=args.accounts, years=args.years, seed=args.seed)
+    out = synth.write(portfolio, Path(args.out), format=args.format, overwrite=args.force)
+    print(_("Wrote {n} accounts and {lines} transaction lines to {out}").format(
+        n=len(portfolio.accounts), lines=len(portfolio.transactions), out=out))
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from kamkit.template import write_template
+
+    out = write_template(Path(args.out), format=args.format, overwrite=args.force)
+    print(_("Wrote the empty portfolio template to {out}").format(out=out))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``kamkit`` command (one sub-command per task)."""
+    parser = argparse.ArgumentParser(
+        prog="kamkit",
+        description="Key Account Management kit: validate portfolios, identify key "
+                    "accounts, run the per-account notebooks and reports.")
+    parser.add_argument("--version", action="version", version=f"kamkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a portfolio and print every problem at once",
+                       description="Check every table of a portfolio (CSV folder, .xlsx "
+                                   "workbook or Parquet folder) and print all problems with "
+                                   "file, column, row and what was expected. Exit code 0 "
+                                   "when valid, 2 when not.")
+    p.add_argument("path", help="portfolio folder or .xlsx workbook")
+    p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser("synth", help="generate a seeded synthetic portfolio",
+                       description="Generate a synthetic portfolio (the same seed always "
+                                   "gives the same files), or the Company X case study.")
+    p.add_argument("--preset", choices=["company_x"], default=None,
+                   help="generate a named case study instead of a random portfolio")
+    p.add_argument("--accounts", type=int, default=150, help="number of customers")
+    p.add_argument("--years", type=int, default=3, help="years of transactions")
+    p.add_argument("--seed", type=int, default=7, help="random seed")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    p.add_argument("--force", action="store_true", help="replace existing files")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_synth)
+
+    p = sub.add_parser("template", help="write an empty portfolio template to fill in",
+                       description="Write the empty portfolio template: CSV files with "
+                                   "headers, or one .xlsx workbook with an instructions sheet.")
+    p.add_argument("--out", required=True, help="folder (csv) or workbook path (xlsx)")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--force", action="store_true", help="replace existing files")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_template)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kamkit`` command; return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "language", None):
+        set_language(args.language)
+    try:
+        return int(args.handler(args))
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_DATA
+    except ParameterError as exc:
+        print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
+              file=sys.stderr)
+        return EXIT_DATA
+    except FileNotFoundError as exc:
+        print(_("kamkit {command}: no such file or folder: {path}").format(
+            command=args.command, path=exc.filename or exc), file=sys.stderr)
+        return EXIT_DATA
+    except KamkitError as exc:
+        print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
+              file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(_("Interrupted."), file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

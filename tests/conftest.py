@@ -1,0 +1,66 @@
+"""Shared fixtures: a small valid portfolio written as CSV, to break in each test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPANY_X = ROOT / "datasets" / "company_x"
+
+SMALL = {
+    "accounts.csv": (
+        "account_id,name,industry,country,owner,first_year,strategic_role,collaboration,"
+        "growth_potential,relationship_stage,ladder_step,last_review\n"
+        "A-1,Nordwerk GmbH,automation,DE,Anna Nowak,2015,4,4,3,cooperative,"
+        "product_supplier,2026-04-10\n"
+        "A-2,Энергомаш,energy,UA,Ivan Petrenko,2019,2,3,3,basic,commodity_broker,\n"
+        "A-3,پارس پزشکی,medical devices,IR,Reza Ahmadi,2020,5,5,4,basic,value_enhancer,"
+        "2026-05-01\n"
+    ),
+    "transactions.csv": (
+        "date,account_id,doc_type,product,product_line,quantity,revenue,cost\n"
+        "2025-09-15,A-1,invoice,PSU-600,power supplies,10,5200.00,3600.00\n"
+        "2026-01-20,A-1,return,PSU-600,power supplies,-1,-520.00,-360.00\n"
+        "2026-02-01,A-2,invoice,DRV-10,drives,2,1800.50,1200.00\n"
+        "2026-03-05,A-2,credit_note,DRV-10,drives,0,-100.00,0\n"
+        "2026-05-30,A-3,invoice,SNS-1,sensors,40,900.00,450.00\n"
+    ),
+    "meta.csv": "key,value\nportfolio,Small\ncurrency,EUR\nas_of,2026-06-30\n",
+}
+
+
+def write_portfolio(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (name -> text or bytes) into ``folder`` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A valid three-account portfolio as a CSV folder."""
+    return write_portfolio(tmp_path / "small", SMALL)
+
+
+@pytest.fixture
+def make_portfolio(tmp_path: Path):
+    """Write the small portfolio with some files replaced: ``make_portfolio(**{name: text})``."""
+    counter = iter(range(1000))
+
+    def make(files: dict[str, str | bytes | None]) -> Path:
+        merged: dict[str, str | bytes] = dict(SMALL)
+        for name, content in files.items():
+            if content is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = content
+        return write_portfolio(tmp_path / f"p{next(counter)}", merged)
+
+    return make
