@@ -199,16 +199,30 @@ def format_number(value: float | int | None, digits: int = 0, language: str | No
     --------
     >>> format_number(1234567.891, 2, language="en")
     '1,234,567.89'
-    >>> format_number(1234.5, 1, language="pl")
-    '1234,5'
+    >>> format_number(0.5, 2, language="pl")
+    '0,50'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "\u2013"
-    from babel.numbers import format_decimal
+    return _decimal_pattern(_babel_locale(language), digits).apply(
+        round(float(value), digits), _locale(_babel_locale(language)))
 
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(round(float(value), digits), format=pattern,
-                          locale=_babel_locale(language))
+
+@functools.cache
+def _locale(code: str):  # noqa: ANN202 - babel.Locale, imported lazily
+    from babel import Locale
+
+    return Locale.parse(code)
+
+
+@functools.cache
+def _decimal_pattern(code: str, digits: int):  # noqa: ANN202
+    """The locale's own decimal pattern (grouping rules included) with fixed decimals."""
+    import copy
+
+    pattern = copy.copy(_locale(code).decimal_formats[None])
+    pattern.frac_prec = (digits, digits)
+    return pattern
 
 
 def format_money(value: float | None, currency: str | None = None, digits: int = 0,

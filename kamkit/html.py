@@ -1,0 +1,209 @@
+"""Standalone HTML documents: dossiers, plans, report pages.
+
+One renderer serves every document kamkit writes, so they look alike and are safe alike:
+every string from the data is escaped (Jinja2 autoescape), tables come from
+:func:`kamkit.present.table`, figures are embedded as PNG data, and the page carries the
+reader's language and direction (``<html lang="fa" dir="rtl">`` for Persian). A document
+is one self-contained file: it opens offline and can be sent by e-mail.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import pandas as pd
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
+
+from kamkit.artifacts import atomic_write
+from kamkit.i18n import _, check_language, text_direction, use_language
+
+__all__ = ["Paragraph", "Table", "Figure", "Notice", "Section", "Document", "render",
+           "write"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Plain text (escaped); blank lines separate paragraphs."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A highlighted remark: ``level`` is ``info``, ``warning`` or ``alert``."""
+
+    text: str
+    level: str = "info"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table, formatted with :func:`kamkit.present.table` when rendered."""
+
+    frame: pd.DataFrame
+    columns: Sequence[str] | None = None
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A matplotlib figure, embedded as PNG; ``alt`` defaults to its title."""
+
+    figure: object
+    alt: str = ""
+
+
+Block = Union[Paragraph, Notice, Table, Figure]
+
+
+@dataclass
+class Section:
+    """A headed part of a document."""
+
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    anchor: str = ""
+
+
+@dataclass
+class Document:
+    """A whole document: title, optional subtitle and facts line, sections."""
+
+    title: str
+    sections: list[Section]
+    subtitle: str = ""
+    facts: Sequence[tuple[str, str]] = ()
+    currency: str | None = None
+    footer: str = ""
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{{ lang }}" dir="{{ dir }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="kamkit">
+<title>{{ doc.title }}</title>
+<style>
+body { font-family: "DejaVu Sans", "Vazirmatn", "Noto Sans", "Segoe UI", Arial, sans-serif;
+       margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: #1d2430; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-block: 0 .25rem; }
+h2 { font-size: 1.2rem; margin-block-start: 2rem; border-block-end: 2px solid #0072B2;
+     padding-block-end: .2rem; }
+.subtitle { color: #4a5565; margin-block: 0 1rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.facts dt { font-weight: bold; }
+dl.facts dd { margin: 0; }
+table { border-collapse: collapse; margin-block: .5rem 1rem; font-size: .9rem; }
+th, td { border-block-end: 1px solid #d8dde6; padding: .3rem .6rem; text-align: start;
+         vertical-align: top; }
+th { background: #eef2f7; }
+caption { caption-side: top; text-align: start; font-weight: bold; padding-block: .3rem; }
+img { max-width: 100%; height: auto; display: block; margin-block: .5rem 1rem; }
+.notice { padding: .5rem .8rem; border-inline-start: 4px solid #56B4E9; background: #f1f8fc;
+          margin-block: .5rem; }
+.notice.warning { border-color: #E69F00; background: #fdf6e7; }
+.notice.alert { border-color: #D55E00; background: #fcefe8; }
+footer { margin-block-start: 2rem; color: #6b7585; font-size: .8rem; }
+nav ul { padding-inline-start: 1.2rem; }
+</style>
+</head>
+<body>
+<header>
+<h1>{{ doc.title }}</h1>
+{% if doc.subtitle %}<p class="subtitle">{{ doc.subtitle }}</p>{% endif %}
+{% if doc.facts %}<dl class="facts">
+{% for k, v in doc.facts %}<dt>{{ k }}</dt><dd>{{ v }}</dd>
+{% endfor %}</dl>{% endif %}
+</header>
+{% if doc.sections|length > 2 %}<nav><h2>{{ contents }}</h2><ul>
+{% for s in doc.sections %}<li><a href="#{{ s.anchor }}">{{ s.title }}</a></li>
+{% endfor %}</ul></nav>{% endif %}
+<main>
+{% for s in doc.sections %}<section id="{{ s.anchor }}">
+<h2>{{ s.title }}</h2>
+{% for b in s.blocks %}{{ b }}
+{% endfor %}</section>
+{% endfor %}</main>
+{% if doc.footer %}<footer>{{ doc.footer }}</footer>{% endif %}
+</body>
+</html>
+"""
+
+_ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
+                   keep_trailing_newline=True)
+_TEMPLATE = _ENV.from_string(_PAGE)
+
+
+def _escape(text: str) -> Markup:
+    return Markup.escape(text)
+
+
+def _block(block: Block, currency: str | None) -> Markup:
+    if isinstance(block, Paragraph):
+        paras = [p.strip() for p in block.text.split("\n\n") if p.strip()]
+        return Markup("").join(Markup("<p>{}</p>").format(p) for p in paras)
+    if isinstance(block, Notice):
+        return Markup('<div class="notice {}">{}</div>').format(block.level, block.text)
+    if isinstance(block, Table):
+        from kamkit.present import table
+
+        shown = table(block.frame, columns=block.columns, currency=currency)
+        html = shown.to_html(index=False, escape=True, border=0, na_rep="\u2013")
+        html = html.replace(' style="text-align: right;"', "")  # pandas' default, wrong in RTL
+        if block.caption:
+            html = html.replace(">\n", Markup(">\n<caption>{}</caption>\n").format(
+                block.caption), 1)
+        return Markup(html)  # noqa: S704 - pandas escaped every cell (escape=True)
+    if isinstance(block, Figure):
+        from kamkit.charts import title_of, to_png
+
+        data = base64.b64encode(to_png(block.figure)).decode("ascii")  # type: ignore[arg-type]
+        alt = block.alt or title_of(block.figure)  # type: ignore[arg-type]
+        return Markup('<img alt="{}" src="data:image/png;base64,{}">').format(alt, data)
+    raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def render(document: Document, language: str | None = None) -> str:
+    """Render ``document`` as one self-contained HTML page.
+
+    Parameters
+    ----------
+    document : Document
+    language : str, optional
+        Sets ``lang`` and ``dir`` of the page and the language of table headers;
+        defaults to the current language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> doc = Document("<Dossier>", [Section("One", [Paragraph("a < b")])])
+    >>> page = render(doc, language="fa")
+    >>> '<html lang="fa" dir="rtl">' in page, "&lt;Dossier&gt;" in page, "<Dossier>" in page
+    (True, True, False)
+    """
+    code = check_language(language)
+    with use_language(code):
+        sections = []
+        for i, s in enumerate(document.sections):
+            anchor = s.anchor or f"s{i + 1}"
+            blocks = [_block(b, document.currency) for b in s.blocks]
+            sections.append(Section(s.title, blocks, anchor))  # type: ignore[arg-type]
+        doc = Document(document.title, sections, document.subtitle, document.facts,
+                       document.currency, document.footer)
+        return _TEMPLATE.render(doc=doc, lang=code, dir=text_direction(code),
+                                contents=_("Contents"))
+
+
+def write(document: Document, path: str | Path, language: str | None = None) -> Path:
+    """Render ``document`` and write it atomically to ``path`` (UTF-8)."""
+    page = render(document, language)
+    return atomic_write(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
