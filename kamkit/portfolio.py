@@ -1,8 +1,8 @@
-"""Load, validate, hold and save a portfolio.
+"""Load, validate, hold and save a portfolio::
 
->>> from kamkit import portfolio                     # doctest: +SKIP
->>> p = portfolio.load("datasets/company_x")        # doctest: +SKIP
->>> p.accounts.head()                               # doctest: +SKIP
+    from kamkit import portfolio
+    p = portfolio.load("datasets/company_x")
+    p.accounts.head()
 
 :func:`load` reads a folder of CSV files, a folder of Parquet files or one ``.xlsx``
 workbook, checks every table (:mod:`kamkit.validation`) and returns a
