@@ -65,6 +65,17 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from kamkit.batch import run
+
+    summary = run(args.portfolio, args.out, accounts=args.accounts or None,
+                  workers=args.workers, scheduler=args.scheduler, force=args.force,
+                  quiet=args.quiet, language=args.language or "en", run_name=args.run,
+                  notebooks=args.notebooks)
+    print(summary.render(), file=sys.stderr if summary.failed else sys.stdout)
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kamkit`` command (one sub-command per task)."""
     parser = argparse.ArgumentParser(
@@ -83,6 +94,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     _add_language(p)
     p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser("run", help="run every notebook for a portfolio and write the reports",
+                       description="Run identification, then needs analysis, account plan and "
+                                   "evaluation for every key account (in parallel), then the "
+                                   "portfolio review; write executed notebooks, HTML pages "
+                                   "and index.html under OUT/RUN. Unchanged notebooks are not "
+                                   "run again. Exit code 0 when all succeeded, 1 when any "
+                                   "notebook failed, 2 when the data is invalid.")
+    p.add_argument("portfolio", help="portfolio folder or .xlsx workbook")
+    p.add_argument("--out", default="reports", help="parent folder of the run (default: "
+                                                    "reports)")
+    p.add_argument("--run", default=None, help="name of the run folder (default: the "
+                                               "portfolio's name)")
+    p.add_argument("--accounts", nargs="+", metavar="ID", help="run these accounts instead "
+                                                               "of the selected key accounts")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: "
+                                                             "number of cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on a Dask cluster, e.g. tcp://host:8786")
+    p.add_argument("--force", action="store_true", help="run every notebook again")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar (for logs)")
+    p.add_argument("--notebooks", default=None, help="folder of the notebooks (default: the "
+                                                     "kit's)")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_run)
 
     p = sub.add_parser("synth", help="generate a seeded synthetic portfolio",
                        description="Generate a synthetic portfolio (the same seed always "

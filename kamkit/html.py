@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 from jinja2 import Environment, select_autoescape
@@ -43,11 +44,16 @@ class Notice:
 
 @dataclass(frozen=True)
 class Table:
-    """A table, formatted with :func:`kamkit.present.table` when rendered."""
+    """A table, formatted with :func:`kamkit.present.table` when rendered.
+
+    ``links`` maps a shown column to a column of ``frame`` holding relative URLs: the
+    cell then links there. Only relative links are rendered (no scheme, no ``//``).
+    """
 
     frame: pd.DataFrame
     columns: Sequence[str] | None = None
     caption: str = ""
+    links: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,19 +153,12 @@ def _escape(text: str) -> Markup:
 def _block(block: Block, currency: str | None) -> Markup:
     if isinstance(block, Paragraph):
         paras = [p.strip() for p in block.text.split("\n\n") if p.strip()]
-        return Markup("").join(Markup("<p>{}</p>").format(p) for p in paras)
+        return Markup("").join(
+            Markup("<p>{}</p>").format(Markup("<br>\n").join(p.splitlines())) for p in paras)
     if isinstance(block, Notice):
         return Markup('<div class="notice {}">{}</div>').format(block.level, block.text)
     if isinstance(block, Table):
-        from kamkit.present import table
-
-        shown = table(block.frame, columns=block.columns, currency=currency)
-        html = shown.to_html(index=False, escape=True, border=0, na_rep="\u2013")
-        html = html.replace(' style="text-align: right;"', "")  # pandas' default, wrong in RTL
-        if block.caption:
-            html = html.replace(">\n", Markup(">\n<caption>{}</caption>\n").format(
-                block.caption), 1)
-        return Markup(html)  # noqa: S704 - pandas escaped every cell (escape=True)
+        return _table(block, currency)
     if isinstance(block, Figure):
         from kamkit.charts import title_of, to_png
 
@@ -167,6 +166,42 @@ def _block(block: Block, currency: str | None) -> Markup:
         alt = block.alt or title_of(block.figure)  # type: ignore[arg-type]
         return Markup('<img alt="{}" src="data:image/png;base64,{}">').format(alt, data)
     raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _safe_href(href: object) -> str | None:
+    """A relative URL, percent-encoded; None for anything that could leave the report."""
+    if not isinstance(href, str) or not href:
+        return None
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("/", "\\")):
+        return None
+    return quote(href, safe="/#.-_~")
+
+
+def _table(block: Table, currency: str | None) -> Markup:
+    from kamkit.present import label, table
+
+    names = list(block.columns) if block.columns is not None else [
+        c for c in block.frame.columns if c not in block.links.values()]
+    shown = table(block.frame, columns=names, currency=currency)
+    out = [Markup("<table>")]
+    if block.caption:
+        out.append(Markup("<caption>{}</caption>").format(block.caption))
+    out.append(Markup("<thead><tr>") + Markup("").join(
+        Markup("<th>{}</th>").format(label(c)) for c in names) + Markup("</tr></thead>"))
+    out.append(Markup("<tbody>"))
+    for i in range(len(shown)):
+        cells = []
+        for j, name in enumerate(names):
+            text = shown.iat[i, j]
+            href = _safe_href(block.frame[block.links[name]].iloc[i]) if name in block.links \
+                else None
+            cell = Markup('<a href="{}">{}</a>').format(href, text) if href else \
+                Markup("{}").format(text)
+            cells.append(Markup("<td>{}</td>").format(cell))
+        out.append(Markup("<tr>") + Markup("").join(cells) + Markup("</tr>"))
+    out.append(Markup("</tbody></table>"))
+    return Markup("\n").join(out)
 
 
 def render(document: Document, language: str | None = None) -> str:

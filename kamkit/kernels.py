@@ -1,0 +1,435 @@
+"""Kernels for batch runs: forked from a warm template, connected over IPC.
+
+Two costs dominate a short notebook (``../shared/perf-notes.md`` measured them): starting
+a kernel and importing pandas, matplotlib and kamkit in it, about 80% of the run. And
+when many kernels start at once, TCP port collisions ("Address already in use") and
+start time-outs appear (papermill issue #511).
+
+This module removes both on Linux:
+
+* A **fork server** is a template process that has imported the notebooks' modules once.
+  Each kernel is a ``fork()`` of it that then becomes an ordinary IPython kernel with a
+  fresh, empty namespace: isolation is that of separate processes, as before, but the
+  imports are already in memory (copy-on-write) instead of being paid per notebook.
+* Kernels talk to their client over **IPC** (Unix domain sockets) in a private folder,
+  so there are no ports to collide.
+
+Elsewhere (macOS, Windows) :func:`kernel_manager` falls back to jupyter_client's normal
+launcher (IPC where the platform has Unix sockets), so a batch run still works, only
+slower. Nothing here is a scheduler: what runs when is decided by a process pool or by
+Dask (:mod:`kamkit.batch`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ForkServer", "ForkClient", "ForkServerUnavailable", "kernel_manager", "fork_supported",
+           "DEFAULT_PRELOAD"]
+
+#: Modules every kamkit notebook imports; a fork server loads them once.
+DEFAULT_PRELOAD: tuple[str, ...] = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython.core.interactiveshell",
+    "matplotlib_inline.backend_inline",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "kamkit",
+)
+
+# Kernel options for batch runs: no history database (every kernel would open the same
+# SQLite file in the user's home and lock it), nothing else changed.
+KERNEL_ARGS: tuple[str, ...] = ("--HistoryManager.enabled=False",)
+
+
+class ForkServerUnavailable(RuntimeError):
+    """The fork server cannot be used here (platform, start failure); use plain kernels."""
+
+
+def fork_supported() -> bool:
+    """Whether kernels can be forked from a template on this platform (Linux only)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+class ForkClient:
+    """Talks to a running :class:`ForkServer` over its Unix socket (one per process).
+
+    Parameters
+    ----------
+    address : str
+        The server's socket path (:attr:`ForkServer.address`).
+    """
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._reader: Any = None
+
+    def _connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(self.address)
+        except OSError as exc:
+            sock.close()
+            raise ForkServerUnavailable(f"no fork server at {self.address}: {exc}") from exc
+        self._sock = sock
+        self._reader = sock.makefile("r", encoding="utf-8", newline="\n")
+
+    def request(self, **message: Any) -> dict[str, Any]:
+        """Send one request and return the reply (thread-safe)."""
+        with self._lock:
+            if self._sock is None:
+                self._connect()
+            try:
+                self._sock.sendall((json.dumps(message) + "\n").encode("utf-8"))  # type: ignore[union-attr]
+                line = self._reader.readline()
+            except OSError as exc:
+                self.close()
+                raise ForkServerUnavailable(f"the fork server stopped answering: {exc}") \
+                    from exc
+            if not line:
+                self.close()
+                raise ForkServerUnavailable("the fork server stopped answering")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise ForkServerUnavailable(reply["error"])
+        return reply
+
+    def spawn(self, connection_file: str, cwd: str | None = None,
+              env: dict[str, str] | None = None, args: Sequence[str] = KERNEL_ARGS,
+              log_file: str | None = None) -> int:
+        """Fork a kernel that serves ``connection_file``; return its process id."""
+        reply = self.request(op="spawn", connection_file=connection_file, cwd=cwd,
+                             env=env or {}, args=list(args), log_file=log_file)
+        return int(reply["pid"])
+
+    def poll(self, pid: int) -> int | None:
+        """Exit status of kernel ``pid``, or ``None`` while it runs."""
+        return self.request(op="poll", pid=pid)["status"]
+
+    def close(self) -> None:
+        """Close the connection (the server and its kernels go on)."""
+        for thing in (self._reader, self._sock):
+            if thing is not None:
+                with contextlib.suppress(OSError):
+                    thing.close()
+        self._sock = self._reader = None
+
+
+class ForkServer(ForkClient):
+    """Start a warm template process that forks one kernel per request.
+
+    Parameters
+    ----------
+    preload : iterable of str
+        Modules to import in the template before any fork. A module that fails to
+        import is skipped (listed in :attr:`skipped`); kernels then import it
+        themselves, as they would without a fork server.
+    env : dict, optional
+        Environment of the template (and so of every kernel), default ``os.environ``.
+
+    Notes
+    -----
+    The template listens on a Unix socket (:attr:`address`), so worker processes of a
+    run share it through :class:`ForkClient`. Kernels are its children; it reaps them
+    and answers :meth:`poll`. It exits when its owner closes it or dies (its stdin
+    closes), and every kernel it forked watches it and exits with it.
+    """
+
+    def __init__(self, preload: Iterable[str] = DEFAULT_PRELOAD,
+                 env: dict[str, str] | None = None) -> None:
+        if not fork_supported():
+            raise ForkServerUnavailable("forking kernels needs Linux")
+        self.preload = tuple(dict.fromkeys(preload))
+        self._folder = tempfile.mkdtemp(prefix="kk-")
+        super().__init__(os.path.join(self._folder, "fork.sock"))
+        environ = dict(os.environ if env is None else env)
+        # One BLAS thread per kernel: kernels run side by side on few cores.
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            environ.setdefault(var, "1")
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "kamkit.kernels", "serve", self.address, *self.preload],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env=environ, text=True, start_new_session=True)
+            ready = json.loads(self._proc.stdout.readline() or "null")  # type: ignore[union-attr]
+        except (OSError, ValueError) as exc:
+            raise ForkServerUnavailable(f"the fork server did not start: {exc}") from exc
+        if not isinstance(ready, dict) or not ready.get("ready"):
+            self.close()
+            raise ForkServerUnavailable("the fork server did not start")
+        self.skipped: tuple[str, ...] = tuple(ready.get("skipped", ()))
+
+    def close(self) -> None:
+        """Stop the template (kernels still running exit with it)."""
+        super().close()
+        proc = getattr(self, "_proc", None)
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(OSError, ValueError):
+                proc.stdin.close()  # type: ignore[union-attr]
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        import shutil
+
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def __enter__(self) -> ForkServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _ForkedProcess:
+    """What jupyter_client's LocalProvisioner expects of a ``Popen``, for a forked kernel."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, server: ForkClient, pid: int) -> None:
+        self.server = server
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                self.returncode = self.server.poll(self.pid)
+            except ForkServerUnavailable:
+                # The template is gone; fall back to asking the OS whether the pid lives.
+                try:
+                    os.kill(self.pid, 0)
+                except ProcessLookupError:
+                    self.returncode = -1
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.02)
+        return int(self.returncode or 0)
+
+    def send_signal(self, signum: int) -> None:
+        os.killpg(self.pid, signum)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.send_signal(signal.SIGTERM)
+
+
+def _provisioner_class():  # noqa: ANN202 - built lazily: jupyter_client is heavy to import
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
+        """Launches the kernel by asking a :class:`ForkServer` instead of ``Popen``."""
+
+        fork_server: ForkClient | None = None
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any):  # noqa: ANN201
+            server = self.fork_server
+            assert server is not None
+            km = self.parent
+            env = {k: v for k, v in (kwargs.get("env") or {}).items()
+                   if os.environ.get(k) != v}
+            cwd = kwargs.get("cwd")
+            pid = server.spawn(km.connection_file, cwd=str(cwd) if cwd else None, env=env)
+            self.process = _ForkedProcess(server, pid)
+            self.pid = pid
+            self.pgid = pid
+            self.cwd = cwd
+            return self.connection_info
+
+    return ForkProvisioner
+
+
+def kernel_manager(fork_server: ForkClient | None = None, *, kernel_name: str = "python3",
+                   runtime_dir: str | None = None) -> Any:
+    """A fresh ``AsyncKernelManager`` for one notebook run.
+
+    Parameters
+    ----------
+    fork_server : ForkClient, optional
+        Fork the kernel from this template (a :class:`ForkServer` or a client of one);
+        ``None`` launches it the usual way.
+    kernel_name : str
+        Kernel spec to use (its command is ignored when forking).
+    runtime_dir : str, optional
+        Folder for the connection file and IPC sockets (default: a new temporary
+        folder; socket paths must stay short).
+
+    Returns
+    -------
+    jupyter_client.AsyncKernelManager
+        Using IPC transport where the platform has Unix sockets, so no TCP port is ever
+        involved; TCP with jupyter_client's port cache elsewhere.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    folder = runtime_dir or tempfile.mkdtemp(prefix="kk-")
+    name = uuid.uuid4().hex[:12]
+    options: dict[str, Any] = {"kernel_name": kernel_name,
+                               "connection_file": os.path.join(folder, f"{name}.json")}
+    if os.name == "posix":
+        options.update(transport="ipc", ip=os.path.join(folder, name))
+    km = AsyncKernelManager(**options)
+    km.extra_env = {}
+    if fork_server is not None:
+        provisioner_cls = _provisioner_class()
+        km.provisioner = provisioner_cls(kernel_id=name, kernel_spec=km.kernel_spec, parent=km)
+        km.provisioner.fork_server = fork_server
+    return km
+
+
+# --------------------------------------------------------------------------------------
+# The template process
+
+
+def _child(request: dict[str, Any], inherited: Sequence[Any]) -> None:
+    """In the forked child: become a kernel serving the requested connection file."""
+    try:
+        for thing in inherited:  # the template's sockets and selector are not the kernel's
+            with contextlib.suppress(OSError):
+                thing.close()
+        parent = os.getppid()
+        os.setpgid(0, 0)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        log = request.get("log_file")
+        out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if log else devnull
+        os.dup2(devnull, 0)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        sys.stdin = open(0, closefd=False)  # noqa: SIM115
+        sys.stdout = open(1, "w", closefd=False, buffering=1)  # noqa: SIM115
+        sys.stderr = open(2, "w", closefd=False, buffering=1)  # noqa: SIM115
+        os.environ.update(request.get("env") or {})
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        sys.argv = ["ipykernel_launcher"]
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        # parent_handle: the kernel exits when the template does (owner gone).
+        app.initialize(["-f", request["connection_file"],
+                        f"--IPKernelApp.parent_handle={parent}", *request.get("args", [])])
+        app.start()
+    except BaseException:  # noqa: BLE001 - the child must never return into the server
+        import traceback
+
+        traceback.print_exc()
+        os._exit(1)
+    os._exit(0)
+
+
+def _answer(request: dict[str, Any], statuses: dict[int, int], inherited: Sequence[Any]
+            ) -> dict[str, Any]:
+    op = request.get("op")
+    if op == "spawn":
+        pid = os.fork()
+        if pid == 0:
+            _child(request, inherited)
+        return {"pid": pid}
+    if op == "poll":
+        pid = int(request["pid"])
+        if pid not in statuses:
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = pid, 0
+            if done:
+                statuses[pid] = os.waitstatus_to_exitcode(status)
+        return {"status": statuses.get(pid)}
+    return {"error": f"unknown request {op!r}"}
+
+
+def serve(address: str, preload: Sequence[str]) -> None:
+    """Run the template: import ``preload``, then fork a kernel per request on ``address``.
+
+    The template stops when its stdin closes (its owner closed it or died).
+    """
+    skipped = []
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a missing module is imported by the kernel later
+            skipped.append(name)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(128)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, "accept")
+    selector.register(sys.stdin, selectors.EVENT_READ, "owner")
+    buffers: dict[socket.socket, bytes] = {}
+    statuses: dict[int, int] = {}
+    sys.stdout.write(json.dumps({"ready": True, "skipped": skipped}) + "\n")
+    sys.stdout.flush()
+    running = True
+    while running:
+        for key, _events in selector.select():
+            if key.data == "owner":
+                if not sys.stdin.readline():
+                    running = False
+                continue
+            if key.data == "accept":
+                conn, _addr = listener.accept()
+                buffers[conn] = b""
+                selector.register(conn, selectors.EVENT_READ, "client")
+                continue
+            conn = key.fileobj  # type: ignore[assignment]
+            chunk = conn.recv(65536)
+            if not chunk:
+                selector.unregister(conn)
+                buffers.pop(conn, None)
+                conn.close()
+                continue
+            buffers[conn] += chunk
+            while b"\n" in buffers[conn]:
+                line, buffers[conn] = buffers[conn].split(b"\n", 1)
+                try:
+                    reply = _answer(json.loads(line), statuses,
+                                    [listener, selector, *buffers])
+                except Exception as exc:  # noqa: BLE001 - answer, never die
+                    reply = {"error": f"{type(exc).__name__}: {exc}"}
+                conn.sendall((json.dumps(reply) + "\n").encode("utf-8"))
+    listener.close()
+    with contextlib.suppress(OSError):
+        os.unlink(address)
+
+
+if __name__ == "__main__":  # pragma: no cover - the template's entry point
+    if len(sys.argv) >= 3 and sys.argv[1] == "serve":
+        serve(sys.argv[2], sys.argv[3:])
+    else:
+        print("usage: python -m kamkit.kernels serve SOCKET MODULE ...", file=sys.stderr)
+        sys.exit(2)
