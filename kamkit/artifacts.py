@@ -32,6 +32,8 @@ _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
 _MAX_SLUG = 60
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
@@ -55,6 +57,9 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        # mkstemp makes owner-only files; give the file the mode an ordinary one would get.
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
