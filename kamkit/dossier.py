@@ -66,8 +66,10 @@ def share_of_wallet(portfolio, account_id: str) -> pd.DataFrame:
     >>> from kamkit.synth import company_x
     >>> sow = share_of_wallet(company_x(), "CX-009")
     >>> latest = sow[sow["year"] == sow["year"].max()]
-    >>> latest[["party", "share"]].round(2).to_string(index=False)
-    ' party  share\n    us   0.28\n...'
+    >>> latest.loc[latest["party"] == "us", "share"].round(2).item()
+    0.28
+    >>> latest["party"].tolist()
+    ['us', 'Brevi Automazione', 'Nordic Sense', 'rest']
     """
     columns = ["year", "label", "party", "share", "threat", "wallet_spend", "our_revenue"]
     wallet = portfolio.table_for("wallet", account_id)
