@@ -26,12 +26,14 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["atomic_write", "write_json", "read_json", "account_slug", "to_jsonable",
-           "account_dir", "inside"]
+           "account_dir", "inside", "result_path", "write_result", "RESULT_FILES"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
 _MAX_SLUG = 60
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
@@ -55,6 +57,9 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        # mkstemp makes owner-only files; give the file the mode an ordinary one would get.
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -151,6 +156,38 @@ def account_slug(account_id: object) -> str:
 def account_dir(root: str | Path, account_id: object) -> Path:
     """The folder under ``root`` where one account's outputs live (not created)."""
     return Path(root) / "accounts" / account_slug(account_id)
+
+
+#: Result files of the stages, by kind: portfolio-level ones sit in the run folder,
+#: per-account ones in :func:`account_dir`. Their contents are described in
+#: docs/architecture.md ("Results the notebooks write").
+RESULT_FILES = {"identification": "identification.json", "dossier": "dossier.json",
+                "plan": "plan.json", "evaluation": "evaluation.json",
+                "review": "review.json"}
+
+
+def result_path(output_dir: str | Path, kind: str, account_id: object | None = None) -> Path:
+    """Where a stage writes its result: ``<output_dir>/[accounts/<slug>/]<kind>.json``.
+
+    Examples
+    --------
+    >>> result_path("reports/x", "dossier", "CX-001").as_posix()
+    'reports/x/accounts/CX-001/dossier.json'
+    """
+    name = RESULT_FILES[kind]
+    folder = Path(output_dir) if account_id is None else account_dir(output_dir, account_id)
+    return folder / name
+
+
+def write_result(output_dir: str | Path | None, kind: str, data: Any,
+                 account_id: object | None = None) -> Path | None:
+    """Write a stage's result where the review and the batch runner look for it.
+
+    ``output_dir=None`` (a notebook opened for reading or teaching) writes nothing.
+    """
+    if output_dir is None:
+        return None
+    return write_json(result_path(output_dir, kind, account_id), data)
 
 
 def inside(root: str | Path, path: str | Path) -> bool:

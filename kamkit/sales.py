@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["period", "sales_by_account", "sales_by_year", "year_label", "gross_margin_rate"]
+__all__ = ["period", "sales_by_account", "sales_by_year", "year_label", "year_offset",
+           "gross_margin_rate"]
 
 SALES_COLUMNS = ["revenue", "cost", "gross_margin", "quantity", "discount", "lines"]
 
@@ -103,6 +104,20 @@ def year_label(as_of: pd.Timestamp, offset: int) -> str:
     if first.year == end.year:
         return str(end.year)
     return f"{first.year}/{str(end.year)[-2:]}"
+
+
+def year_offset(as_of: pd.Timestamp, year: int) -> int:
+    """The rolling-year offset of a ``year`` column value (wallet, competitors).
+
+    ``year`` Y means the twelve months ending on the as-of day of Y, so with as_of
+    2026-06-30 the year 2026 is offset 0 (July 2025 - June 2026) and 2025 is offset 1.
+
+    Examples
+    --------
+    >>> year_offset(pd.Timestamp("2026-06-30"), 2025)
+    1
+    """
+    return int(pd.Timestamp(as_of).year) - int(year)
 
 
 def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 3,

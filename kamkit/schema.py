@@ -278,8 +278,10 @@ COMPETITORS = TableSchema(
     (
         _account_ref(),
         Column("competitor", "text", N_("Competitor's name."), "Vendor A"),
-        Column("year", "int", N_("Year the estimate is for; empty means the as-of year."),
-               "2026", required=False, nullable=True, minimum=1900, maximum=2100),
+        Column("year", "int", N_("Year the estimate is for: the twelve months ending on the "
+                                 "as-of day of that year (the calendar year when as_of is 31 "
+                                 "December); empty means the latest."), "2026",
+               required=False, nullable=True, minimum=1900, maximum=2100),
         Column("share_of_wallet", "fraction", N_("Competitor's share of the customer's spend "
                                                  "in our categories (0-1)."), "0.30",
                minimum=0, maximum=1),
@@ -299,7 +301,9 @@ WALLET = TableSchema(
     N_("One row per account and year: the customer's total spend in our categories."),
     (
         _account_ref(),
-        Column("year", "int", N_("Calendar year."), "2026", minimum=1900, maximum=2100),
+        Column("year", "int", N_("The twelve months ending on the as-of day of this year (the "
+                                 "calendar year when as_of is 31 December)."), "2026",
+               minimum=1900, maximum=2100),
         Column("spend", "money", N_("The customer's total spend on what we could sell it, "
                                     "from all suppliers."), "4800000", minimum=0),
     ),

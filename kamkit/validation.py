@@ -246,13 +246,32 @@ EXPECTED: dict[str, str] = {
 }
 
 
+def _is_text_dtype(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
+        series.dtype)
+
+
 def _is_blank(series: pd.Series) -> np.ndarray:
+    """Cells that are empty: missing, or text of nothing but white space (vectorised)."""
     if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(
             series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
         return series.isna().to_numpy()
-    text = series.astype("object")
-    return (text.isna() | text.map(lambda v: isinstance(v, str) and v.strip() == "")).to_numpy(
-        dtype=bool)
+    if not _is_text_dtype(series):
+        series = series.astype("str")  # numbers and dates are never blank; NaN stays NaN
+    return series.isna().to_numpy() | (series.str.strip() == "").to_numpy(
+        dtype=bool, na_value=False)
+
+
+def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """``values.isin(known)`` as a boolean array; Arrow's kernel for Arrow strings (fast)."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(
+            known.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.is_in(pa.array(values.array), value_set=pa.array(known.dropna().array))
+        return found.to_numpy(zero_copy_only=False).astype(bool) & values.notna().to_numpy()
+    return values.isin(known).to_numpy(dtype=bool)
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -270,8 +289,7 @@ def _as_text(series: pd.Series) -> pd.Series:
         text = str(v).strip()
         return text if text else np.nan
 
-    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
-            series.dtype):
+    if _is_text_dtype(series):
         out = series.str.strip()
         return out.where(out != "", np.nan).astype("str")
     return series.map(one).astype("str")
@@ -454,14 +472,14 @@ class _TableChecker:
             values = _as_text(series)
         elif kind == "category":
             text = _as_text(series)
-            keys = text.map(lambda v: _category_key(v) if isinstance(v, str) else v)
+            keys = text.map({v: _category_key(v) for v in text.dropna().unique()})
             bad = keys.notna().to_numpy() & ~keys.isin(column.choices or ()).to_numpy()
             if bad.any():
                 self.problem("error", "not_allowed", column.name, bad, expected,
                              text[bad].tolist(), params)
             values = keys.where(~bad, np.nan).astype("str")
         elif kind == "bool":
-            text = _as_text(series).map(lambda v: v.lower() if isinstance(v, str) else v)
+            text = _as_text(series).str.lower()
             truthy = text.isin(_TRUE).to_numpy()
             falsy = text.isin(_FALSE).to_numpy()
             bad = text.notna().to_numpy() & ~truthy & ~falsy
@@ -737,7 +755,7 @@ def _check_references(tables, raw_by_name, problems) -> None:
                 continue
             known = tables[ref_table][ref_column].dropna()
             s = tables[name][column.name]
-            unknown = s.notna().to_numpy() & ~s.isin(known).to_numpy()
+            unknown = s.notna().to_numpy() & ~_isin(s, known)
             if unknown.any():
                 values = pd.unique(s[unknown])
                 hints = []
