@@ -37,7 +37,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -501,29 +501,28 @@ class _Runner:
 
 def _wait_all(runner: _Runner, tasks: list[Task], run_dir: Path,
               progress: Callable[[TaskResult], None]) -> list[TaskResult]:
-    results: list[TaskResult] = []
     futures: dict[Any, Task] = {runner.submit(t): t for t in tasks}
-    pending = set(futures)
-    while pending:
-        if runner._client is not None:
-            from distributed import wait as dask_wait
+    if runner._client is not None:
+        from distributed import as_completed
 
-            done_set, pending_set = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-            done, pending = set(done_set), set(pending_set)
-        else:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for fut in done:
-            task = futures[fut]
-            try:
-                result = TaskResult(**fut.result())
-            except Exception as exc:  # a worker died: the task failed, the run goes on
-                result = TaskResult(task.key, task.stage, task.account_id, "failed", 0.0,
-                                    f"{type(exc).__name__}: {_last_line(str(exc))}",
-                                    task.output, task.html)
-            if result.status == "done":
-                _mark_done(run_dir, task)
-            results.append(result)
-            progress(result)
+        finished: Iterable[Any] = as_completed(list(futures), loop=runner._client.loop)
+    else:
+        from concurrent.futures import as_completed as local_completed
+
+        finished = local_completed(futures)
+    results: list[TaskResult] = []
+    for fut in finished:
+        task = futures[fut]
+        try:
+            result = TaskResult(**fut.result())
+        except Exception as exc:  # a worker died: the task failed, the run goes on
+            result = TaskResult(task.key, task.stage, task.account_id, "failed", 0.0,
+                                f"{type(exc).__name__}: {_last_line(str(exc))}",
+                                task.output, task.html)
+        if result.status == "done":
+            _mark_done(run_dir, task)
+        results.append(result)
+        progress(result)
     return results
 
 
