@@ -302,7 +302,14 @@ def plural_index(n: int, language: str | None = None) -> int:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """Translate a message with a count, using the current language's plural rules."""
+    """Translate a message with a count, using the current language's plural rules.
+
+    Examples
+    --------
+    >>> with use_language("ru"):
+    ...     [ngettext("{n} error", "{n} errors", n).format(n=n) for n in (1, 3, 5)]
+    ['1 ошибка', '3 ошибки', '5 ошибок']
+    """
     language = get_language()
     forms = _catalog(language).get(singular)
     if isinstance(forms, tuple):
