@@ -427,9 +427,18 @@ def format_money(value: float | None, currency: str | None = None, digits: int =
     '1\xa0500\xa0000 PLN'
     >>> format_money(1500000, "IRR", language="fa", numerals="native")
     '۱٬۵۰۰٬۰۰۰ IRR'
+    >>> format_money(-5, "IRR", language="fa", numerals="native")
+    '\u2068\u200e−۵\u2069 IRR'
     """
     text = format_number(value, digits, language, numerals=numerals)
-    return f"{text} {currency}" if currency and text != "\u2013" else text
+    if not currency or text == "\u2013":
+        return text
+    if text.startswith("\u200e"):
+        # CLDR's Persian minus carries a left-to-right mark that keeps it left of the
+        # digits; isolate the number so the mark does not pull the code along with it
+        # (right-to-left text then reads number, code, as for positive amounts).
+        text = f"\u2068{text}\u2069"
+    return f"{text} {currency}"
 
 
 def format_percent(fraction: float | None, digits: int = 1, language: str | None = None,
