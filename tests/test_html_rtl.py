@@ -74,3 +74,63 @@ def test_the_same_document_reads_left_to_right_in_polish():
     assert "<h2>Spis treści</h2>" in page
     with use_language("fa"):  # the page's language wins over the current one
         assert '<html lang="pl" dir="ltr">' in render(_document(), language="pl")
+
+
+_PROBE = """<span id="joined">مشتریان کلیدی</span> <span id="apart">%s</span>
+<script>
+const box = (e) => e.getBoundingClientRect();
+const th = [...document.querySelectorAll("th")].map(box);
+const notice = getComputedStyle(document.querySelector(".notice"));
+const main = box(document.querySelector("main"));
+const item = box(document.querySelector("nav li a"));
+document.body.setAttribute("data-probe", JSON.stringify({
+  headers_right_to_left: th.every((r, i) => i === 0 || r.right <= th[i - 1].left + 1),
+  first_header_at_right_edge: Math.abs(th[0].right - main.right) < 2,
+  stripe_right: notice.borderRightWidth, stripe_left: notice.borderLeftWidth,
+  list_at_right: Math.abs(item.right - main.right) < 40,
+  joined: box(document.getElementById("joined")).width,
+  apart: box(document.getElementById("apart")).width,
+}));
+</script>
+"""
+
+
+@pytest.mark.browser
+def test_persian_report_in_a_real_browser(tmp_path):
+    """Chromium lays the Persian page out mirrored, with joined letters."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("no headless Chromium installed")
+    word = "مشتریان کلیدی"
+    page = render(_document(), language="fa").replace(
+        "</body>", _PROBE % "\u200c".join(word) + "</body>")
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    # Chromium's profile and sockets go to a short private folder (a socket path in
+    # pytest's deep tmp_path is too long for Unix sockets), removed afterwards.
+    scratch = Path(tempfile.mkdtemp(prefix="kk-"))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={scratch / 'profile'}",
+             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+    try:
+        result = subprocess.run([browser, *flags, "--dump-dom", path.as_uri()],
+                                capture_output=True, text=True, timeout=120,
+                                env={"TMPDIR": str(scratch), "HOME": str(scratch),
+                                     "PATH": os.environ.get("PATH", "")})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    found = re.search(r'data-probe="([^"]*)"', result.stdout)
+    assert found, result.stderr[-2000:]
+    probe = json.loads(found[1].replace("&quot;", '"'))
+    assert probe["headers_right_to_left"] and probe["first_header_at_right_edge"]
+    assert probe["stripe_right"] == "4px" and probe["stripe_left"] == "0px"
+    assert probe["list_at_right"]
+    assert probe["joined"] < 0.9 * probe["apart"]
