@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import io
+import json
 import string
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -244,6 +245,45 @@ def update(languages: Sequence[str] = TRANSLATED, *, fuzzy: bool = False,
     return written
 
 
+def fill(translations: dict[str, dict[str, str | list[str]]], *,
+         report: Callable[[str], None] = print, locale_dir: Path = LOCALE_DIR) -> int:
+    """Put translations into the catalogs: ``{language: {msgid: msgstr or [plural forms]}}``.
+
+    Only messages the catalog already holds (run :func:`update` first) are filled; an
+    unknown msgid, a placeholder mismatch or a wrong number of plural forms is refused
+    and reported, so a translator's file cannot corrupt a catalog.
+
+    Returns
+    -------
+    int
+        The number of messages filled.
+    """
+    filled = 0
+    for language, entries in translations.items():
+        path = po_path(language, locale_dir)
+        catalog = read_catalog(path, language)
+        by_id = _ids(catalog)
+        nplurals = int(PLURAL_FORMS[language].split("nplurals=")[1].split(";")[0])
+        for key, text in entries.items():
+            message = by_id.get(key)
+            if message is None:
+                report(f"{language}: refused, not in the catalog: {key!r}")
+                continue
+            forms = [text] if isinstance(text, str) else list(text)
+            if isinstance(message.id, tuple) and len(forms) != nplurals:
+                report(f"{language}: refused, {nplurals} plural forms needed: {key!r}")
+                continue
+            wanted = sorted(set(placeholders(key)))
+            if any(sorted(set(placeholders(f))) != wanted for f in forms):
+                report(f"{language}: refused, placeholders differ: {key!r}")
+                continue
+            message.string = tuple(forms) if isinstance(message.id, tuple) else forms[0]
+            message.flags.discard("fuzzy")
+            filled += 1
+        _write_if_changed(path, catalog)
+    return filled
+
+
 _FORMATTER = string.Formatter()
 
 
@@ -378,12 +418,13 @@ def stats(language: str, locale_dir: Path = LOCALE_DIR) -> tuple[int, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``update`` (default), ``check`` or ``stats``."""
+    """Command line: ``update`` (default), ``check``, ``stats`` or ``fill FILE.json``."""
     parser = argparse.ArgumentParser(prog="python -m kamkit.i18n_tools",
                                      description="Extract, update and check kamkit's "
                                                  "message catalogs.")
     parser.add_argument("command", nargs="?", default="update",
-                        choices=["update", "check", "stats"])
+                        choices=["update", "check", "stats", "fill"])
+    parser.add_argument("file", nargs="?", help="fill: JSON {language: {msgid: msgstr}}")
     parser.add_argument("--language", "-L", action="append", choices=TRANSLATED,
                         help="only this language (repeatable; default: all)")
     parser.add_argument("--fuzzy", action="store_true",
@@ -401,6 +442,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if untranslated:
             print(f"{untranslated} messages wait for a translator "
                   "(python -m kamkit.i18n_tools check lists them)")
+        return 0
+    if args.command == "fill":
+        if not args.file:
+            parser.error("fill needs a JSON file")
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        print(f"{fill(data)} messages filled")
         return 0
     if args.command == "stats":
         for language in languages:
