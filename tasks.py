@@ -4,7 +4,8 @@
     python3 tasks.py demo      set up .venv, then run the kit on datasets/company_x
     python3 tasks.py test      set up .venv, then run every test (unit, notebooks, docs)
     python3 tasks.py regen     re-execute every committed notebook in place
-    python3 tasks.py docs      regenerate the data dictionary and the portfolio templates
+    python3 tasks.py docs      regenerate the data dictionary, templates, glossary, images
+    python3 tasks.py catalogs  extract the messages and update the translation catalogs
     python3 tasks.py lock      re-pin constraints.txt from a fresh resolution
     python3 tasks.py bench     run the benchmarks (see benchmarks/README.md)
 
@@ -91,17 +92,33 @@ def task_regen(args: list[str]) -> None:
 
 
 def task_docs(args: list[str]) -> None:
-    """Regenerate docs/data-dictionary.md and the templates from kamkit/schema.py."""
+    """Regenerate the data dictionary, templates, glossary and sample chart images."""
     ensure_env()
     code = (
         "from pathlib import Path\n"
         "from kamkit.template import data_dictionary, write_template\n"
+        "from kamkit.glossary import glossary_markdown\n"
+        "from kamkit.charts.samples import write_samples\n"
         "Path('docs/data-dictionary.md').write_text(data_dictionary(), encoding='utf-8')\n"
         "write_template(Path('datasets/template'), 'csv', overwrite=True)\n"
         "write_template(Path('datasets/template.xlsx'), 'xlsx', overwrite=True)\n"
-        "print('docs/data-dictionary.md and datasets/template* regenerated')\n"
+        "Path('docs/glossary.md').write_text(glossary_markdown(), encoding='utf-8')\n"
+        "write_samples('docs/images')\n"
+        "print('docs/data-dictionary.md, docs/glossary.md, docs/images/chart-*.png and '\n"
+        "      'datasets/template* regenerated')\n"
     )
     _run(PYTHON, "-c", code, env=_env())
+
+
+def task_catalogs(args: list[str]) -> None:
+    """Extract the messages and update the .po catalogs (see docs/languages.md).
+
+    Translations of unchanged messages are kept, new messages arrive untranslated,
+    removed ones are dropped; each change is listed. ``catalogs check`` lists every
+    problem, ``catalogs stats`` counts; ``--fuzzy`` lets Babel guess (and lists guesses).
+    """
+    ensure_env()
+    _run(PYTHON, "-m", "kamkit.i18n_tools", *args, env=_env())
 
 
 def task_lock(args: list[str]) -> None:

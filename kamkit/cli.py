@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kamkit import __version__
 from kamkit.exceptions import DataError, KamkitError, ParameterError
-from kamkit.i18n import LANGUAGES, _, set_language
+from kamkit.i18n import LANGUAGES, NUMERALS, _, use_language, use_numerals
 
 __all__ = ["main", "build_parser"]
 
@@ -25,6 +25,9 @@ Handler = Callable[[argparse.Namespace], int]
 def _add_language(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language", "-L", choices=LANGUAGES, default=None,
                         help="language of messages, tables and charts (default: en)")
+    parser.add_argument("--numerals", choices=NUMERALS, default=None,
+                        help="digits in numbers and dates: latin (default) or the "
+                             "language's native digits (Persian ۱۲۳)")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -149,28 +152,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kamkit`` command; return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "language", None):
-        set_language(args.language)
-    try:
-        return int(args.handler(args))
-    except DataError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_DATA
-    except ParameterError as exc:
-        print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
-              file=sys.stderr)
-        return EXIT_DATA
-    except FileNotFoundError as exc:
-        print(_("kamkit {command}: no such file or folder: {path}").format(
-            command=args.command, path=exc.filename or exc), file=sys.stderr)
-        return EXIT_DATA
-    except KamkitError as exc:
-        print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
-              file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(_("Interrupted."), file=sys.stderr)
-        return EXIT_INTERRUPTED
+    # Language and digits hold for this command only: main() may run many times in one
+    # process (tests, notebooks), and must not change what the next caller gets.
+    with (use_language(getattr(args, "language", None)),
+          use_numerals(getattr(args, "numerals", None))):
+        try:
+            return int(args.handler(args))
+        except DataError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_DATA
+        except ParameterError as exc:
+            print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
+                  file=sys.stderr)
+            return EXIT_DATA
+        except FileNotFoundError as exc:
+            print(_("kamkit {command}: no such file or folder: {path}").format(
+                command=args.command, path=exc.filename or exc), file=sys.stderr)
+            return EXIT_DATA
+        except KamkitError as exc:
+            print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
+                  file=sys.stderr)
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            print(_("Interrupted."), file=sys.stderr)
+            return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,6 +48,9 @@ from kamkit.schema import (
 __all__ = ["Location", "Problem", "ValidationReport", "type_tables", "MAX_ROWS_SHOWN"]
 
 Severity = Literal["error", "warning", "notice"]
+#: Parameters whose values are messages (schema texts), translated when a problem is
+#: rendered, like the problem's own text, so a report reads in the reader's language.
+MESSAGE_PARAMS = frozenset({"description", "enables", "rule"})
 #: Rows listed per problem before "and N more".
 MAX_ROWS_SHOWN = 8
 _MAX_VALUES_SHOWN = 4
@@ -107,6 +110,7 @@ class Problem:
 
     def message(self) -> str:
         """Render the problem as one readable sentence in the current language."""
+        params = {k: _(v) if k in MESSAGE_PARAMS else v for k, v in self.params}
         parts = [self.location.describe()]
         if self.column:
             parts.append(_('column "{column}"').format(column=self.column))
@@ -123,10 +127,10 @@ class Problem:
             parts.append(text)
         where = ", ".join(parts)
         if self.note:
-            sentence = f"{where}: " + _(self.note).format(**dict(self.params))
+            sentence = f"{where}: " + _(self.note).format(**params)
         elif self.expected:
             sentence = f"{where}: " + _("expected {what}").format(
-                what=_(self.expected).format(**dict(self.params)))
+                what=_(self.expected).format(**params))
         else:
             sentence = where
         if self.found:
@@ -446,7 +450,7 @@ class _TableChecker:
             self.problem("error", "missing_column", name, None,
                          N_("a column named {column} ({description})"),
                          params=(("column", name),
-                                 ("description", _(schema.column(name).description))))
+                                 ("description", schema.column(name).description)))
         extra = [c for c in frame.columns if not schema.has_column(c)]
         for name in extra:
             self.problem("warning", "unknown_column", self.raw.headers.get(name, name), None,
@@ -688,7 +692,7 @@ def type_tables(raw_tables: Sequence, problems: list[Problem], today: _dt.date |
                                     note=N_("no {table} table, so the kit cannot show "
                                             "{enables}"),
                                     params=(("table", name),
-                                            ("enables", _(schema.enables)))))
+                                            ("enables", schema.enables))))
         if name not in tables:
             tables[name] = empty_table(name)
     for name in REQUIRED_TABLES:
@@ -811,13 +815,13 @@ def _check_transactions(tables, raw_by_name, problems) -> None:
             "{rule}. The file has no doc_type column, so every line counts as an invoice: "
             "add doc_type and mark negative lines as return or credit_note")
         checker.problem("error", "sign_rule", "quantity, revenue, cost", bad_invoice,
-                        expected, found, (("rule", _(TRANSACTION_SIGN_RULE)),))
+                        expected, found, (("rule", TRANSACTION_SIGN_RULE),))
     for mask in (bad_return, bad_credit):
         if mask.any():
             found = [f"{k}: quantity {a:g}, revenue {b:g}, cost {d:g}" for k, a, b, d in zip(
                 kind[mask][:4], q[mask][:4], r[mask][:4], c[mask][:4], strict=True)]
             checker.problem("error", "sign_rule", "quantity, revenue, cost", mask,
-                            N_("{rule}"), found, (("rule", _(TRANSACTION_SIGN_RULE)),))
+                            N_("{rule}"), found, (("rule", TRANSACTION_SIGN_RULE),))
 
 
 def _check_plan_dates(tables, raw_by_name, problems) -> None:

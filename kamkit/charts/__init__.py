@@ -9,7 +9,10 @@ deterministic text.
 
 Text in any script renders as it should: matplotlib >= 3.11 lays out right-to-left
 scripts itself (libraqm), and the default font, DejaVu Sans, covers Latin, Cyrillic and
-Persian letters. Pass plain strings; never pre-shape them.
+Persian letters. Pass plain strings; never pre-shape them. :mod:`kamkit.charts.fonts`
+says whether the chart font has a glyph for every character of a text, and
+:func:`number_formatter` writes axis numbers like the tables do (language's separators,
+Persian digits when chosen).
 
 The stage modules' charts live in submodules (``kamkit.charts.identification`` ...).
 """
@@ -26,11 +29,12 @@ from typing import Any, ParamSpec, TypeVar
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from kamkit.i18n import text_direction, use_language
+from kamkit.i18n import format_number, get_language, get_numerals, text_direction, use_language
 
 __all__ = ["STYLE", "PALETTE", "chart", "new_figure", "show", "to_png", "save_png",
-           "title_of", "style"]
+           "title_of", "style", "number_formatter"]
 
 #: Colours used across kamkit, colour-blind safe (Okabe-Ito), in a fixed order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -87,6 +91,24 @@ def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
 def rtl() -> bool:
     """Whether the current language is written right to left (mirror layouts then)."""
     return text_direction() == "rtl"
+
+
+def number_formatter(digits: int = 0) -> FuncFormatter:
+    """Axis tick labels in the current language's number format (and digit style).
+
+    The language and digit style are fixed when the formatter is made (inside a
+    :func:`chart` function), because matplotlib formats ticks later, when it draws.
+
+    Examples
+    --------
+    >>> from kamkit.i18n import use_language
+    >>> with use_language("pl"):
+    ...     number_formatter(1)(1234.5, 0)
+    '1\xa0234,5'
+    """
+    language, numerals = get_language(), get_numerals()
+    return FuncFormatter(lambda value, _pos: format_number(value, digits, language,
+                                                           numerals=numerals))
 
 
 def title_of(fig: Figure) -> str:

@@ -1,0 +1,168 @@
+"""Text in charts: every language's letters are in the font, Persian is shaped and in order.
+
+matplotlib >= 3.11 lays out right-to-left text itself (libraqm); with older versions a
+plain Persian string comes out as separate letters in reverse order. These tests pin
+the behaviour the kit relies on: glyph coverage of everything the catalogs and the
+glossary can put on a chart, joined letters, words in right-to-left order, and the
+sample images in docs/images as the code draws them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from io import BytesIO
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from packaging.version import Version
+from PIL import Image
+
+from kamkit import i18n_tools
+from kamkit.charts import style, to_png
+from kamkit.charts.fonts import covers, font_files, missing_glyphs
+from kamkit.charts.samples import SAMPLE_NUMERALS, revenue_by_product_line, sample_revenue
+from kamkit.glossary import TERMS
+from kamkit.i18n import LANGUAGES, _, use_language, use_numerals
+from tests.conftest import ROOT
+
+ZWNJ = "\u200c"
+
+
+def test_matplotlib_that_shapes_right_to_left_text_is_required():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "matplotlib>=3.11" in project["dependencies"]
+    assert Version(matplotlib.__version__) >= Version("3.11")
+
+
+def test_charts_draw_with_dejavu_sans():
+    assert [p.name for p in font_files()] == ["DejaVuSans.ttf"]
+
+
+def test_missing_glyphs_names_what_the_font_cannot_draw():
+    assert missing_glyphs("KAM: ключевой клиент, kluczowy klient, مشتری کلیدی") == ""
+    assert missing_glyphs("客户 客户 sales") == "客户"
+    assert covers(f"نیم{ZWNJ}فاصله\u200e") and not covers("客")
+
+
+def _catalog_texts() -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = {}
+    for language in i18n_tools.TRANSLATED:
+        catalog = i18n_tools.read_catalog(i18n_tools.po_path(language), language)
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (
+                message.string,)
+            texts.setdefault(language, []).extend(s for s in strings if s)
+    return texts
+
+
+@pytest.mark.parametrize("language", i18n_tools.TRANSLATED)
+def test_font_covers_every_translation_and_glossary_entry(language):
+    texts = _catalog_texts()[language]
+    texts += [t.names[language] for t in TERMS] + [t.definitions[language] for t in TERMS]
+    texts += sample_revenue(language)["product_line"].tolist()
+    with use_language(language), use_numerals("native"):
+        from kamkit.i18n import format_date, format_number, format_percent
+
+        texts += [format_number(-1234567.5, 1), format_percent(0.5),
+                  format_date(np.datetime64("2026-06-30").astype(object))]
+    assert missing_glyphs("".join(texts)) == ""
+
+
+def _render_text(text: str, size: float = 40) -> tuple[float, np.ndarray]:
+    """Draw ``text`` alone; return its rendered width and the ink mask of the canvas."""
+    with style("fa"):
+        fig = Figure(figsize=(8, 1.5), dpi=100)
+        FigureCanvasAgg(fig)
+        artist = fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=size)
+        fig.canvas.draw()
+        width = artist.get_window_extent(fig.canvas.get_renderer()).width
+        pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    return width, pixels.min(axis=2) < 128
+
+
+def _ink_runs(ink: np.ndarray) -> list[int]:
+    """Widths of the runs of inked columns, left to right."""
+    columns = np.flatnonzero(ink.any(axis=0))
+    breaks = np.flatnonzero(np.diff(columns) > 1)
+    starts = np.r_[columns[0], columns[breaks + 1]]
+    ends = np.r_[columns[breaks], columns[-1]]
+    return (ends - starts + 1).tolist()
+
+
+def test_persian_chart_title_is_covered_and_shaped():
+    fig = revenue_by_product_line(sample_revenue("fa"), "EUR", language="fa")
+    title = fig.axes[0].get_title(loc="right")
+    with use_language("fa"):
+        assert title == _("Revenue by product line") == "درآمد به تفکیک خط محصول"
+    assert missing_glyphs(title) == ""
+    joined, _ink = _render_text(title)
+    separate, _ink = _render_text(ZWNJ.join(title))
+    # Joined (contextual) letter forms are much narrower than isolated ones; unshaped
+    # text would be as wide as the ZWNJ-separated letters.
+    assert joined < 0.9 * separate
+
+
+def test_persian_words_run_right_to_left():
+    # Two words whose letters all join, so each word is one blob of ink.
+    first, second = "بیشتر", "سهم"
+    a = _ink_runs(_render_text(first)[1])
+    b = _ink_runs(_render_text(second)[1])
+    assert len(a) == len(b) == 1 and abs(a[0] - b[0]) > 10
+    left, right = _ink_runs(_render_text(f"{first} {second}")[1])
+    # The first word stands on the right. (The old arabic_reshaper + bidi recipe on
+    # matplotlib >= 3.11 puts it on the left.)
+    assert abs(right - a[0]) <= 2 and abs(left - b[0]) <= 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sample_chart_speaks_the_language(language):
+    with use_numerals(SAMPLE_NUMERALS[language]):
+        fig = revenue_by_product_line(sample_revenue(language), "EUR", language=language)
+    ax = fig.axes[0]
+    with use_language(language):
+        assert ax.get_title(loc="right" if language == "fa" else "left") == _(
+            "Revenue by product line")
+        assert ax.get_xlabel() == _("Revenue ({currency})").format(currency="EUR")
+        assert ax.get_ylabel() == _("Product line")
+    texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+    assert missing_glyphs("".join(texts)) == ""
+    fig.canvas.draw()  # tick labels exist once drawn
+    ticks = " ".join(t.get_text() for t in ax.get_xticklabels())
+    digits = "۰۱۲۳۴۵۶۷۸۹" if SAMPLE_NUMERALS[language] == "native" else "0123456789"
+    assert re.search(f"[{digits}]", ticks) and not re.search(
+        "[0-9]" if digits != "0123456789" else "[۰-۹]", ticks)
+
+
+def test_sample_chart_mirrors_for_right_to_left():
+    fa = revenue_by_product_line(sample_revenue("fa"), "EUR", language="fa").axes[0]
+    en = revenue_by_product_line(sample_revenue("en"), "EUR", language="en").axes[0]
+    assert fa.xaxis_inverted() and not en.xaxis_inverted()
+    assert fa.yaxis.get_label_position() == "right" and en.yaxis.get_label_position() == "left"
+
+
+def test_sample_chart_without_data_says_so():
+    fig = revenue_by_product_line(sample_revenue("pl").iloc[:0], language="pl")
+    assert "Brak sprzedaży do pokazania" in [t.get_text() for t in fig.axes[0].texts]
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(BytesIO(data)).convert("RGB"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_committed_sample_images_are_current(language):
+    """docs/images/chart-<lang>.png is what the code draws (python3 tasks.py docs)."""
+    with use_numerals(SAMPLE_NUMERALS[language]):
+        fresh = to_png(revenue_by_product_line(sample_revenue(language), "EUR",
+                                               language=language))
+    committed = (ROOT / "docs" / "images" / f"chart-{language}.png").read_bytes()
+    a, b = _pixels(fresh), _pixels(committed)
+    assert a.shape == b.shape, "run: python3 tasks.py docs"
+    # Same pinned matplotlib (with its bundled FreeType and DejaVu Sans) draws the same
+    # pixels; a few anti-aliasing differences are tolerated, a different text is not.
+    differ = np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 48
+    assert differ.mean() < 0.001, "run: python3 tasks.py docs"
