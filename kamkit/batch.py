@@ -151,7 +151,7 @@ class RunSummary:
                                                 failed=self.count("failed"),
                                                 seconds=self.seconds)]
         for r in self.failed:
-            who = r.account_id or _("portfolio")
+            who = r.account_id or _("whole portfolio")
             name = self.names.get(r.account_id or "", "")
             label = f"{who} ({name})" if name and name != who else who
             lines.append(_("FAILED {who}: {stage}: {error}").format(who=label, stage=r.stage,
@@ -444,9 +444,10 @@ class _Runner:
     (:class:`kamkit.kernels.ForkServer`) owned by this process.
     """
 
-    def __init__(self, workers: int, scheduler: str | None) -> None:
+    def __init__(self, workers: int, scheduler: str | None, preload: Sequence[str] = ()) -> None:
         self.workers = workers
         self.scheduler = scheduler
+        self.preload = tuple(preload)
         self._pool: Any = None
         self._client: Any = None
         self._template: Any = None
@@ -470,7 +471,9 @@ class _Runner:
         address = None
         if fork_supported() and not os.environ.get("KAMKIT_NO_FORK"):
             try:
-                self._template = ForkServer()
+                from kamkit.kernels import DEFAULT_PRELOAD
+
+                self._template = ForkServer(preload=[*DEFAULT_PRELOAD, *self.preload])
                 address = self._template.address
             except ForkServerUnavailable:
                 self._template = None
@@ -555,6 +558,36 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def notebook_imports(paths: Iterable[Path]) -> list[str]:
+    """Modules the notebooks import (``import a.b``, ``from a.b import c``), in order.
+
+    The run's kernel template imports them once, so no notebook pays for them.
+    """
+    import ast
+
+    import nbformat
+
+    found: dict[str, None] = {}
+    for path in paths:
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            source = "\n".join(line for line in cell.source.splitlines()
+                               if not line.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        found[alias.name] = None
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+    return list(found)
 
 
 def _selected_accounts(run_dir: Path, portfolio: Any) -> list[str]:
@@ -694,7 +727,8 @@ def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequen
     summary.results += skipped
     progress.start(len(todo))
     try:
-        with _Runner(workers, scheduler) as runner:
+        preload = notebook_imports(notebook_root / s.notebook for s in stages)
+        with _Runner(workers, scheduler, preload) as runner:
             if todo:
                 summary.results += _wait_all(runner, todo, run_dir, progress)
             if any(r.status == "failed" for r in summary.results):

@@ -14,7 +14,7 @@ from kamkit.template import data_dictionary
 from tests.conftest import ROOT
 
 # PyPI name -> conda-forge name, where they differ.
-CONDA_NAMES = {"duckdb": "python-duckdb"}
+CONDA_NAMES = {"duckdb": "python-duckdb", "jupyter-client": "jupyter_client"}
 
 
 def _requirement(spec: str) -> tuple[str, str]:
@@ -40,7 +40,8 @@ def _conda_dependencies() -> dict[str, str]:
 
 def test_environment_yml_mirrors_pyproject():
     project = _pyproject()["project"]
-    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    extras = [spec for group in project["optional-dependencies"].values() for spec in group]
+    wanted = [*project["dependencies"], *extras]
     expected = {CONDA_NAMES.get(n, n): v for n, v in map(_requirement, wanted)}
     assert _conda_dependencies() == expected
 
@@ -58,7 +59,8 @@ def test_constraints_pin_every_dependency():
             name, _, version = line.partition("==")
             pins[name.lower().replace("_", "-")] = version
     project = _pyproject()["project"]
-    for spec in [*project["dependencies"], *project["optional-dependencies"]["dev"]]:
+    extras = [spec for group in project["optional-dependencies"].values() for spec in group]
+    for spec in [*project["dependencies"], *extras]:
         name, _ = _requirement(spec)
         assert name in pins, f"{name} is not pinned in constraints.txt (python3 tasks.py lock)"
 
