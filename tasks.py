@@ -51,7 +51,7 @@ def _stamp() -> str:
 
 def ensure_env() -> None:
     """Create .venv and install kamkit with its pinned dependencies (once)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be run by an older Python
         sys.exit(f"kamkit needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV.name}/ ...", flush=True)

@@ -13,7 +13,6 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -64,7 +63,7 @@ class Figure:
     alt: str = ""
 
 
-Block = Union[Paragraph, Notice, Table, Figure]
+Block = Paragraph | Notice | Table | Figure
 
 
 @dataclass

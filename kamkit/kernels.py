@@ -35,7 +35,6 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 __all__ = ["ForkServer", "ForkClient", "ForkServerUnavailable", "kernel_manager", "fork_supported",

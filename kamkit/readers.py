@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path

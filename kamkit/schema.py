@@ -175,24 +175,24 @@ ACCOUNTS = TableSchema(
                required=False, nullable=True),
         Column("owner", "text", N_("Account manager responsible for the account."),
                "Anna Nowak", required=False, nullable=True),
-        Column("first_year", "int", N_("Year the relationship began."), "2015", required=False, nullable=True,
-               minimum=1900, maximum=2100),
+        Column("first_year", "int", N_("Year the relationship began."), "2015",
+               required=False, nullable=True, minimum=1900, maximum=2100),
         Column("strategic_role", "rating", N_("Strategic role in its market: a leader or "
                                               "reference customer rates high even with "
-                                              "modest volume (1-5)."), "4", required=False, nullable=True,
-               minimum=1, maximum=5),
+                                              "modest volume (1-5)."), "4",
+               required=False, nullable=True, minimum=1, maximum=5),
         Column("collaboration", "rating", N_("Willingness to collaborate long term and take "
-                                             "advice (1-5)."), "3", required=False, nullable=True, minimum=1,
-               maximum=5),
+                                             "advice (1-5)."), "3",
+               required=False, nullable=True, minimum=1, maximum=5),
         Column("growth_potential", "rating", N_("Growth potential as the account team rates "
-                                                "it (1-5)."), "5", required=False, nullable=True, minimum=1,
-               maximum=5),
+                                                "it (1-5)."), "5",
+               required=False, nullable=True, minimum=1, maximum=5),
         Column("relationship_stage", "category", N_("Stage of the relationship, earliest "
-                                                    "first."), "cooperative", required=False, nullable=True,
-               choices=RELATIONSHIP_STAGES),
+                                                    "first."), "cooperative",
+               required=False, nullable=True, choices=RELATIONSHIP_STAGES),
         Column("ladder_step", "category", N_("Where the customer places us on the perception "
-                                             "ladder."), "product_supplier", required=False, nullable=True,
-               choices=LADDER_STEPS),
+                                             "ladder."), "product_supplier",
+               required=False, nullable=True, choices=LADDER_STEPS),
         Column("last_review", "date", N_("Date the account dossier was last reviewed."),
                "2026-04-15", required=False, nullable=True, past_only=True),
         Column("employees", "int", N_("Headcount of the customer."), "1200", required=False,

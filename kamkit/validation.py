@@ -616,7 +616,7 @@ def _check_meta(raw, meta_table: pd.DataFrame | None, problems: list[Problem]
                                 rows=(int(rows[key]),) if key in rows else (), found=(value,),
                                 expected=expected, params=(("key", key),)))
 
-    for key, value in values.items():
+    for key in values:
         if key not in META_KEYS:
             problems.append(Problem("warning", "unknown_meta_key", "meta", loc, column="key",
                                     rows=(int(rows[key]),) if key in rows else (),

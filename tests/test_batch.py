@@ -202,12 +202,13 @@ def test_interrupted_run_completes_on_restart(small, tmp_path, pipeline):
     """Kill a run in the middle (SIGKILL: no clean-up at all), start again, finish."""
     out = tmp_path / "out"
     script = (
-        "import sys; sys.path.insert(0, {root!r})\n"
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from kamkit.batch import run\n"
         "from tests.pipeline import STAGES\n"
         "if __name__ == '__main__':\n"
-        "    run({p!r}, {o!r}, notebooks={n!r}, stages=STAGES, workers=1, quiet=True)\n"
-    ).format(root=str(ROOT), p=str(small), o=str(out), n=str(pipeline))
+        f"    run({str(small)!r}, {str(out)!r}, notebooks={str(pipeline)!r},\n"
+        "        stages=STAGES, workers=1, quiet=True)\n"
+    )
     nb = nbformat.read(str(pipeline / "02_needs_analysis.ipynb"), as_version=4)
     nb.cells[1].source = nb.cells[1].source.replace("sleep = 0.0", "sleep = 1.0")
     nbformat.write(nb, str(pipeline / "02_needs_analysis.ipynb"))

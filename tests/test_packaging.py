@@ -112,3 +112,14 @@ def test_console_entry_point_runs(command):
     result = subprocess.run([sys.executable, "-m", "kamkit", *command], capture_output=True,
                             text=True, cwd=Path(ROOT))
     assert result.returncode == 0, result.stderr
+
+
+def test_code_is_lint_free():
+    pytest.importorskip("ruff")
+    from ruff.__main__ import find_ruff_bin
+
+    paths = [p for p in ("kamkit", "tests", "benchmarks", "tasks.py", "conftest.py")
+             if (ROOT / p).exists()]
+    result = subprocess.run([find_ruff_bin(), "check", "--output-format", "concise", *paths],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
