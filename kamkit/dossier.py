@@ -2226,6 +2226,8 @@ def narrative(dossier: Dossier, section: str, *, language: str | None = None) ->
     >>> print(narrative(account_dossier(company_x(), "CX-003"), "freshness"))
     Last reviewed on Nov 20, 2025, 222 days before Jun 30, 2026: the review was due on
     Feb 20, 2026.
+    <BLANKLINE>
+    Every part of the dossier has data.
     >>> print(narrative(account_dossier(company_x(), "CX-011"), "dmu"))
     No contacts are recorded. Without the decision-making unit nobody can tell ...
     """
@@ -2246,6 +2248,13 @@ def document(dossier: Dossier, language: str | None = None):  # -> kamkit.html.D
     Returns
     -------
     kamkit.html.Document
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> doc = document(account_dossier(company_x(), "CX-011"))
+    >>> doc.title, [s.anchor for s in doc.sections][:3]
+    ('Account dossier: Isartal Sensorik GmbH', ['flags', 'general', 'relationship'])
     """
     from kamkit import html
     from kamkit.charts import dossier as charts
