@@ -2279,8 +2279,7 @@ def document(dossier: Dossier, language: str | None = None):  # -> kamkit.html.D
             "relationship": [
                 html.Figure(charts.revenue_history(r.by_line, r.by_year, currency=cur)),
                 view("by_year", _("Revenue and margin by year")),
-                view("by_line", _("By product line")),
-                view("our_people", _("Our people in contact"))],
+                view("by_line", _("By product line"))],
             "opportunity": [view("size", _("Size of opportunity"))],
             "dmu": [html.Figure(charts.stakeholder_map(d.dmu.contacts)),
                     html.Figure(charts.coverage_grid(d.dmu.coverage))],
@@ -2288,6 +2287,8 @@ def document(dossier: Dossier, language: str | None = None):  # -> kamkit.html.D
             "needs": [],
             "freshness": [],
         }
+        if not r.our_people.empty:
+            content["relationship"].append(view("our_people", _("Our people in contact")))
         if not d.opportunity.opportunities.empty:
             content["opportunity"].append(view("opportunities", _("Opportunities")))
         if not d.opportunity.whitespace.empty:
