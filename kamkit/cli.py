@@ -79,6 +79,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
+def _cmd_dossier(args: argparse.Namespace) -> int:
+    from kamkit.dossier import account_dossier, to_html
+    from kamkit.portfolio import load
+
+    dossier = account_dossier(load(args.path), args.account_id)
+    print(dossier.render())
+    if args.html:
+        out = to_html(dossier, Path(args.html))
+        print(_("Wrote the dossier to {out}").format(out=out))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kamkit`` command (one sub-command per task)."""
     parser = argparse.ArgumentParser(
@@ -145,6 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace existing files")
     _add_language(p)
     p.set_defaults(handler=_cmd_template)
+
+    p = sub.add_parser("dossier", help="the account dossier of one account (stage 2)",
+                       description="Print the key figures and relationship risk flags of "
+                                   "one account's dossier, and write the whole dossier as a "
+                                   "standalone HTML page with --html.")
+    p.add_argument("path", help="portfolio folder or .xlsx workbook")
+    p.add_argument("account_id", help="the account's id, as in the accounts table")
+    p.add_argument("--html", metavar="OUT", default=None,
+                   help="write the dossier as a self-contained HTML file")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_dossier)
     return parser
 
 
