@@ -93,6 +93,8 @@ __all__ = [
     "smart_check",
     "smart_details",
     "verdicts_table",
+    "same_scope",
+    "our_share",
 ]
 
 #: The five letters, in order: (code, column of :func:`smart_check`, label).
@@ -422,6 +424,17 @@ def _stem(word: str) -> str:
 
 def _words(text: str) -> list[str]:
     return [_stem(w) for w in re.findall(r"\w+", text.lower().replace("-", " "))]
+
+
+def same_scope(a: object, b: object) -> bool:
+    """Whether two names mean the same product line or product (plural, case, hyphens).
+
+    Examples
+    --------
+    >>> same_scope("Spare-parts", "spare parts"), same_scope("sensor", "sensors")
+    (True, True)
+    """
+    return " ".join(_words(str(a))) == " ".join(_words(str(b)))
 
 
 def _find_scope(text: str, names: Sequence[str]) -> str | None:
@@ -785,12 +798,22 @@ def _context(portfolio, account_id: str) -> _Context:
         # The day before the first recorded sale: rolling periods are (start, end].
         data_start=(all_tx["date"].min() - pd.Timedelta(days=1)) if len(all_tx) else
         pd.Timestamp(portfolio.as_of),
-        our_share=_our_share(portfolio, key),
+        our_share=our_share(portfolio, key),
     )
 
 
-def _our_share(portfolio, account_id: str) -> float | None:
-    """Our share of the customer's wallet in the latest wallet year, if measured."""
+def our_share(portfolio, account_id: str) -> float | None:
+    """Our share of the customer's wallet in the latest wallet year, or None.
+
+    Read from :func:`kamkit.dossier.share_of_wallet` (our revenue over the customer's
+    spend); None when the account has no wallet figures.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> round(our_share(company_x(), "CX-009"), 2)
+    0.28
+    """
     from kamkit.dossier import US, share_of_wallet
 
     sow = share_of_wallet(portfolio, account_id)
