@@ -79,7 +79,7 @@ from typing import Any
 import pandas as pd
 
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import N_, _, format_money, format_percent, ngettext
+from kamkit.i18n import N_, _, format_money, format_number, format_percent, ngettext
 from kamkit.present import Field, register_fields, register_values, value_label
 from kamkit.sales import gross_margin_rate, period, sales_by_account
 from kamkit.smart import SmartThresholds, our_share, same_scope, smart_check
@@ -166,7 +166,9 @@ register_fields({
     "failed": Field(N_("Fails on"), "text"),
     "overdue": Field(N_("Overdue"), "bool"),
     "days_overdue": Field(N_("Days overdue"), "int"),
-    "climbing": Field(N_("Ladder moves"), "text"),
+    "climbing": Field(N_("Ladder moves (codes)"), "text"),
+    "ladder": Field(N_("Ladder moves"), "text"),
+    "reading": Field(N_("Baseline \u2192 target (latest)"), "text"),
     "total": Field(N_("Total"), "int"),
     "kpi": Field(N_("KPI"), "text"),
     "current": Field(N_("Latest value"), "number", 1),
@@ -408,8 +410,9 @@ def plan_actions(portfolio, account_id: str) -> pd.DataFrame:
         The ``actions`` columns (``action_id``, ``goal_id``, ``action``, ``strategy``,
         ``department``, ``owner``, ``start``, ``due``, ``status``, ``budget``,
         ``done_date``, ``milestone``) plus ``overdue`` (bool), ``days_overdue`` (0 when
-        not overdue) and ``climbing`` (codes of :data:`CLIMBING_MOVES`, comma-separated).
-        Sorted by department, start and id.
+        not overdue), ``climbing`` (codes of :data:`CLIMBING_MOVES`, comma-separated)
+        and ``ladder`` (the same moves in words, in the current language). Sorted by
+        department, start and id.
 
     Examples
     --------
@@ -427,8 +430,10 @@ def plan_actions(portfolio, account_id: str) -> pd.DataFrame:
     overdue = (a["due"] < as_of) & ~a["status"].isin(_CLOSED)
     a["overdue"] = overdue.astype(bool)
     a["days_overdue"] = ((as_of - a["due"]).dt.days.where(overdue, 0)).astype("int64")
-    a["climbing"] = [", ".join(_ladder_moves(f"{x} {s if not _blank(s) else ''}"))
-                     for x, s in zip(a["action"], a["strategy"], strict=True)]
+    moves = [_ladder_moves(f"{x} {s if not _blank(s) else ''}")
+             for x, s in zip(a["action"], a["strategy"], strict=True)]
+    a["climbing"] = [", ".join(m) for m in moves]
+    a["ladder"] = ["; ".join(value_label(code) for code in m) for m in moves]
     a["department"] = a["department"].astype("str").str.strip()
     return a.sort_values(["department", "start", "action_id"], kind="stable"
                          ).reset_index(drop=True)
@@ -524,7 +529,8 @@ def plan_kpis(portfolio, account_id: str) -> pd.DataFrame:
     DataFrame
         ``goal_id``, ``kpi`` (what is measured, in words), ``metric``, ``baseline``,
         ``target``, ``deadline``, ``current``, ``measured_by`` (``transactions``,
-        ``wallet``, ``recorded`` or None when nothing measures it yet).
+        ``wallet``, ``recorded`` or None when nothing measures it yet) and ``reading``
+        (baseline, target and latest value in words, formatted for the metric).
 
     Examples
     --------
@@ -562,15 +568,35 @@ def plan_kpis(portfolio, account_id: str) -> pd.DataFrame:
             source = "wallet" if current is not None else None
         if current is None and not _blank(g.get("actual")):
             current, source = float(g["actual"]), "recorded"
-        label = value_label(metric) if metric else _("no measure named")
-        kpi = _("{metric} of {scope}").format(metric=label, scope=scope) if scope else label
+        if metric == "other":
+            kpi = _("{scope}: the measure the goal names").format(scope=scope) if scope else _(
+                "The measure the goal names")
+        else:
+            label = value_label(metric) if metric else _("no measure named")
+            kpi = _("{metric} of {scope}").format(metric=label, scope=scope) if scope else label
+        reading = _("{baseline} \u2192 {target} ({current})").format(
+            baseline=_reading(g["baseline"], metric, portfolio.currency),
+            target=_reading(g["target"], metric, portfolio.currency),
+            current=_reading(current, metric, portfolio.currency))
         rows.append({"goal_id": g["goal_id"], "kpi": kpi, "metric": metric,
                      "baseline": g["baseline"], "target": g["target"],
-                     "deadline": g["deadline"], "current": current, "measured_by": source})
+                     "deadline": g["deadline"], "current": current, "measured_by": source,
+                     "reading": reading})
     frame = pd.DataFrame(rows, columns=["goal_id", "kpi", "metric", "baseline", "target",
-                                        "deadline", "current", "measured_by"])
+                                        "deadline", "current", "measured_by", "reading"])
     return frame.astype({"baseline": "float64", "target": "float64", "current": "float64",
                          "deadline": "datetime64[ns]"})
+
+
+def _reading(value: Any, metric: str | None, currency: str | None) -> str:
+    if _blank(value):
+        return "\u2013"
+    value = float(value)
+    if metric == "revenue":
+        return format_money(value, currency)
+    if metric in ("share_of_wallet", "margin"):
+        return format_percent(value, 1)
+    return format_number(value, 0 if value.is_integer() else 1)
 
 
 def plan_resources(portfolio, account_id: str) -> pd.DataFrame:
