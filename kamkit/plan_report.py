@@ -26,7 +26,7 @@ from kamkit.i18n import (
 from kamkit.present import Field, register_fields, value_label
 from kamkit.smart import SmartThresholds
 
-__all__ = ["plan_document", "write_plan_html"]
+__all__ = ["plan_document", "write_plan_html", "plan_text"]
 
 register_fields({
     "figure": Field(N_("Figure"), "text"),
@@ -170,6 +170,54 @@ def plan_document(portfolio, account_id: str, *, thresholds: SmartThresholds | N
         sections=sections, facts=facts, currency=currency,
         footer=_("Written by kamkit from the portfolio's data as of {date}.").format(
             date=pd.Timestamp(portfolio.as_of).strftime("%Y-%m-%d")))
+
+
+def plan_text(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
+              ) -> str:
+    """The plan's verdict as a few lines of text, for the terminal (``kamkit plan``).
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> print(plan_text(company_x(), "CX-008").splitlines()[2])
+      G-008-1  S✓ M✓ A? R✓ T✗  +12% revenue from drives with Moravské pohony
+    """
+    from kamkit import plan
+    from kamkit.smart import LETTERS, smart_check
+
+    key = portfolio.check_account(account_id)
+    currency = portfolio.currency
+    summary = plan.plan_summary(portfolio, key, thresholds=thresholds)
+    smart = smart_check(portfolio, key, thresholds=thresholds)
+    icons = {"pass": "\u2713", "warn": "!", "fail": "\u2717", "not_judged": "?"}
+    lines = [
+        _("Key account plan: {name} ({id}), as of {date}").format(
+            name=summary["name"], id=key, date=format_date(portfolio.as_of)),
+        _("Goals: {n}, of which SMART: {smart}").format(n=summary["goals"],
+                                                        smart=summary["smart_goals"]),
+    ]
+    for row in smart.to_dict(orient="records"):
+        verdict = " ".join(f"{code}{icons[row[column]]}" for code, column, _l in LETTERS)
+        lines.append(f"  {row['goal_id']}  {verdict}  {row['goal']}")
+        if row["issues"]:
+            lines.append(f"      {row['issues']}")
+    lines.append(_("Actions: {n}, of which {late} overdue; budget {budget}").format(
+        n=summary["actions"], late=summary["overdue_actions"],
+        budget=format_money(summary["budget"], currency)))
+    lines.append(_("Expected extra gross margin: {margin}; ROI {roi}").format(
+        margin=format_money(summary["expected_return"], currency),
+        roi="\u2013" if summary["roi"] is None else format_percent(summary["roi"], 0)))
+    lines.append(_("Moves: {penetrate} penetrate, {expand} expand, {protect} protect").format(
+        **summary["moves"]))
+    if summary["climbing_moves"]["missing"]:
+        lines.append(_("Ladder moves no action makes: {moves}").format(moves=", ".join(
+            value_label(m) for m in summary["climbing_moves"]["missing"])))
+    if summary["flags"]:
+        lines.append(_("Flags:"))
+        for f in summary["flags"]:
+            evidence = f" ({f['evidence']})" if f["evidence"] else ""
+            lines.append(f"  - {value_label(f['code'])}: {f['message']}{evidence}")
+    return "\n".join(lines)
 
 
 def write_plan_html(portfolio, account_id: str, path: str | Path, *,
