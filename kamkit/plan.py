@@ -188,6 +188,8 @@ register_fields({
     "covered": Field(N_("Addressed"), "bool"),
     "action_ids": Field(N_("By actions"), "text"),
     "flag": Field(N_("Flag"), "category"),
+    "figure": Field(N_("Figure"), "text"),
+    "figure_value": Field(N_("Value"), "text"),
     "message": Field(N_("What it means"), "text"),
     "evidence": Field(N_("Evidence"), "text"),
 })
@@ -698,7 +700,10 @@ class PlanReturn:
         return self.expected_margin - self.budget
 
     def totals(self) -> pd.DataFrame:
-        """The headline figures as a two-column table (``item``, ``value``) for display."""
+        """The headline figures as a two-column table (``figure``, ``figure_value``).
+
+        The values are already formatted (money, percentages) in the current language.
+        """
         from kamkit.i18n import format_number
 
         def money(v: float) -> str:
@@ -717,7 +722,7 @@ class PlanReturn:
             (_("Cost of the protect goals' actions"), money(self.protect_budget)),
             (_("Gross margin a year the protect goals defend"), money(self.margin_at_stake)),
         ]
-        return pd.DataFrame(rows, columns=["item", "value"])
+        return pd.DataFrame(rows, columns=["figure", "figure_value"])
 
     _currency: str | None = None
 

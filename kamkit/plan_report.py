@@ -15,7 +15,6 @@ import pandas as pd
 from kamkit import html
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import (
-    N_,
     _,
     format_date,
     format_money,
@@ -23,15 +22,10 @@ from kamkit.i18n import (
     format_percent,
     use_language,
 )
-from kamkit.present import Field, register_fields, value_label
+from kamkit.present import value_label
 from kamkit.smart import SmartThresholds
 
 __all__ = ["plan_document", "write_plan_html", "plan_text"]
-
-register_fields({
-    "figure": Field(N_("Figure"), "text"),
-    "figure_value": Field(N_("Value"), "text"),
-})
 
 _LEVEL = {"no_plan": "alert", "goals_not_smart": "warning", "goal_without_actions": "warning",
           "action_without_owner": "warning", "overdue_actions": "alert",
@@ -147,7 +141,7 @@ def plan_document(portfolio, account_id: str, *, thresholds: SmartThresholds | N
                                                   "department", "status", "overdue"],
                                      caption=_("Milestones")))
 
-    totals = ret.totals().rename(columns={"item": "figure", "value": "figure_value"})
+    totals = ret.totals()
     return_blocks: list = [
         html.Table(totals),
         html.Table(ret.goals, ["goal_id", "move", "budget", "incremental_revenue",

@@ -1039,8 +1039,8 @@ def _judge_growth(g: ParsedGoal, ctx: _Context, th: SmartThresholds, years: floa
         history = _("the account has too little history for a trend, so it is compared "
                     "with no growth")
     else:
-        history = _("the account grew {trend} a year before the goal was set").format(
-            trend=_pct(trend))
+        history = _("the account's revenue changed by {trend} a year before the goal was "
+                    "set").format(trend=_pct(trend))
     if required - own > th.absurd:
         return LetterVerdict("A", "fail", "absurd", _(
             "{asked}; {history}. That is more than {limit} a year above the trend: not "
