@@ -967,6 +967,10 @@ def _judge_achievable(g: ParsedGoal, ctx: _Context, th: SmartThresholds
         return LetterVerdict("A", "not_judged", "needs_deadline", _(
             "Cannot be judged without a deadline: the same growth is easy in three years "
             "and absurd in three weeks.")), None, None
+    if g.deadline <= g.start:
+        return LetterVerdict("A", "not_judged", "needs_deadline", _(
+            "Cannot be judged: the deadline is not after the day the goal was set, so "
+            "there is no time to reach it.")), None, None
     metric = g.metric or "other"
     years = _years(g)
     low, high = METRIC_SCALES.get(metric, (None, None))
@@ -1112,14 +1116,14 @@ def _judge_time(g: ParsedGoal, ctx: _Context, th: SmartThresholds) -> LetterVerd
             "No deadline: say by when (a date, \"by Q3 2027\", \"in 6 months\")."))
     horizon = ctx.as_of + pd.DateOffset(months=th.horizon_months)
     due = format_date(g.deadline)
-    if g.start is not None and g.deadline < g.start:
-        return LetterVerdict("T", "fail", "deadline_before_start", _(
-            "The deadline {due} lies before the goal was set ({start}).").format(
-            due=due, start=format_date(g.start)))
     if g.deadline <= ctx.as_of:
         return LetterVerdict("T", "fail", "deadline_passed", _(
             "The deadline {due} has passed (today is {today}): set a new one or close the "
             "goal.").format(due=due, today=format_date(ctx.as_of)))
+    if g.start is not None and g.deadline < g.start:
+        return LetterVerdict("T", "fail", "deadline_before_start", _(
+            "The deadline {due} lies before the goal was set ({start}).").format(
+            due=due, start=format_date(g.start)))
     if g.deadline > horizon:
         return LetterVerdict("T", "fail", "beyond_horizon", _(
             "The deadline {due} lies beyond the plan horizon ({horizon}): split it into a "
