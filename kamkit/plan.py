@@ -338,8 +338,9 @@ def plan_goals(portfolio, account_id: str, *, thresholds: SmartThresholds | None
         (``penetrate``/``expand``/``protect``, or None when unclassifiable),
         ``move_source`` (``given`` or ``rule``), ``move_reason``, ``metric``,
         ``scope``, ``baseline``, ``target``, ``deadline``, ``owner``, ``linked_to``,
-        ``smart`` (bool), ``failed`` (letters that fail, e.g. ``"M"``), ``actions``,
-        ``departments``, ``budget``.
+        the five letters of :func:`kamkit.smart.smart_check` (``specific`` ...
+        ``time_bound``), ``smart`` (bool), ``failed`` (letters that fail, e.g. ``"M"``),
+        ``actions``, ``departments``, ``budget``.
 
     Examples
     --------
@@ -377,6 +378,7 @@ def plan_goals(portfolio, account_id: str, *, thresholds: SmartThresholds | None
             "scope": goal.get("scope"), "baseline": goal.get("baseline"),
             "target": goal.get("target"), "deadline": goal.get("deadline"),
             "owner": goal.get("owner"), "linked_to": goal.get("linked_to"),
+            **{col: verdict[col] for col in letters},
             "smart": bool(verdict["smart"]),
             "failed": "".join(code for col, code in letters.items() if verdict[col] == "fail"),
             "actions": len(mine),
@@ -384,8 +386,8 @@ def plan_goals(portfolio, account_id: str, *, thresholds: SmartThresholds | None
             "budget": float(mine["budget"].fillna(0.0).sum()),
         })
     columns = ["goal_id", "goal", "move", "move_source", "move_reason", "metric", "scope",
-               "baseline", "target", "deadline", "owner", "linked_to", "smart", "failed",
-               "actions", "departments", "budget"]
+               "baseline", "target", "deadline", "owner", "linked_to", *letters, "smart",
+               "failed", "actions", "departments", "budget"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"baseline": "float64", "target": "float64", "budget": "float64",
                          "deadline": "datetime64[ns]"})
@@ -761,11 +763,15 @@ def expected_return(portfolio, account_id: str, *, years: int = 3,
     if years < 1:
         raise ParameterError("years", _("at least one year"))
     key = portfolio.check_account(account_id)
-    goals = plan_goals(portfolio, key, thresholds=thresholds)
+    return _expected_return(portfolio, key, plan_goals(portfolio, key, thresholds=thresholds),
+                            years, default_probability)
+
+
+def _expected_return(portfolio, key: str, goals: pd.DataFrame, years: int,
+                     default_probability: float) -> PlanReturn:
     raw = portfolio.table_for("goals", key).set_index("goal_id")
     opps = portfolio.table_for("opportunities", key)
     prob_of = dict(zip(opps["opportunity_id"], opps["probability"], strict=True))
-    verdicts = smart_check(portfolio, key, thresholds=thresholds).set_index("goal_id")
     tx = portfolio.table_for("transactions", key)
     start, end = period(portfolio.as_of)
     last = sales_by_account(tx, start, end)
@@ -776,11 +782,10 @@ def expected_return(portfolio, account_id: str, *, years: int = 3,
     rows = []
     for g in goals.to_dict(orient="records"):
         gid = g["goal_id"]
-        v = verdicts.loc[gid]
         metric = g["metric"] if not _blank(g["metric"]) else None
         inc_rev = inc_margin = 0.0
         note = ""
-        valued = v["measurable"] in ("pass", "warn") and v["achievable"] in ("pass", "warn")
+        valued = g["measurable"] in ("pass", "warn") and g["achievable"] in ("pass", "warn")
         base, target = g["baseline"], g["target"]
         if not valued:
             note = _("not valued: the SMART check cannot measure it or finds it not "
@@ -982,8 +987,13 @@ def plan_flags(portfolio, account_id: str, *, overload_share: float = OVERLOAD_S
     if not 0.0 < overload_share <= 1.0:
         raise ParameterError("overload_share", _("a share between 0 and 1"))
     key = portfolio.check_account(account_id)
-    goals = plan_goals(portfolio, key, thresholds=thresholds)
-    actions = plan_actions(portfolio, key).sort_values("action_id", kind="stable")
+    return _plan_flags(portfolio, key, plan_goals(portfolio, key, thresholds=thresholds),
+                       plan_actions(portfolio, key), overload_share, overload_min_actions)
+
+
+def _plan_flags(portfolio, key: str, goals: pd.DataFrame, actions: pd.DataFrame,
+                overload_share: float, overload_min_actions: int) -> pd.DataFrame:
+    actions = actions.sort_values("action_id", kind="stable")
     flags = []
     columns = ["flag", "message", "evidence"]
     if goals.empty:
@@ -1040,7 +1050,8 @@ def plan_flags(portfolio, account_id: str, *, overload_share: float = OVERLOAD_S
 
 
 def plan_summary(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None,
-                 default_probability: float = DEFAULT_PROBABILITY) -> dict[str, Any]:
+                 years: int = 3, default_probability: float = DEFAULT_PROBABILITY
+                 ) -> dict[str, Any]:
     """The plan's key figures for the portfolio review: the content of ``plan.json``.
 
     Returns
@@ -1063,11 +1074,14 @@ def plan_summary(portfolio, account_id: str, *, thresholds: SmartThresholds | No
     (2, 2, {'penetrate': 1, 'expand': 1, 'protect': 0, 'unclassified': 0}, ['no_protect_goal'])
     """
     key = portfolio.check_account(account_id)
+    if not 0.0 <= default_probability <= 1.0:
+        raise ParameterError("default_probability", _("a probability between 0 and 1"))
+    if years < 1:
+        raise ParameterError("years", _("at least one year"))
     goals = plan_goals(portfolio, key, thresholds=thresholds)
     actions = plan_actions(portfolio, key)
-    ret = expected_return(portfolio, key, thresholds=thresholds,
-                          default_probability=default_probability)
-    flags = plan_flags(portfolio, key, thresholds=thresholds)
+    ret = _expected_return(portfolio, key, goals, years, default_probability)
+    flags = _plan_flags(portfolio, key, goals, actions, OVERLOAD_SHARE, OVERLOAD_MIN_ACTIONS)
     ladder = climbing_moves(portfolio, key)
     resources = plan_resources(portfolio, key)
     moves = {m: int((goals["move"] == m).sum()) for m in MOVES}

@@ -779,8 +779,8 @@ def _context(portfolio, account_id: str) -> _Context:
     size = size_of_opportunity(portfolio, key).set_index("horizon")
     tx = portfolio.table_for("transactions", key)
     all_tx = portfolio.transactions
-    lines = sorted(set(all_tx["product_line"].dropna().astype(str)) | set(
-        opps["product_line"].dropna().astype(str)))
+    lines = sorted({str(v) for v in all_tx["product_line"].dropna().unique()} | {
+        str(v) for v in opps["product_line"].dropna().unique()})
     return _Context(
         as_of=pd.Timestamp(portfolio.as_of).normalize(),
         currency=portfolio.currency,
@@ -791,8 +791,8 @@ def _context(portfolio, account_id: str) -> _Context:
         opportunity_weighted=float(size.loc[1, "weighted"]),
         opportunity_count=int(size.loc[1, "opportunities"]),
         product_lines=lines,
-        products=sorted(set(all_tx["product"].dropna().astype(str))),
-        account_lines=sorted(set(tx["product_line"].dropna().astype(str))),
+        products=sorted(str(v) for v in all_tx["product"].dropna().unique()),
+        account_lines=sorted(str(v) for v in tx["product_line"].dropna().unique()),
         needs=needs,
         opportunities=opps,
         # The day before the first recorded sale: rolling periods are (start, end].
