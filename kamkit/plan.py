@@ -159,6 +159,10 @@ CLIMBING_MOVES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 register_fields({
     "move_source": Field(N_("Move from"), "category"),
+    "move_reason": Field(N_("Why this move"), "text"),
+    "ref": Field(N_("Goal or action"), "text"),
+    "our_share": Field(N_("Our share"), "percent", 0),
+    "ahead": Field(N_("Ahead of us"), "bool"),
     "actions": Field(N_("Actions"), "int"),
     "open_actions": Field(N_("Open actions"), "int"),
     "departments": Field(N_("Departments"), "int"),
@@ -486,14 +490,14 @@ def plan_milestones(portfolio, account_id: str) -> pd.DataFrame:
     -------
     DataFrame
         ``date``, ``milestone_kind`` (``action_milestone`` or ``goal_deadline``),
-        ``id``, ``what``, ``department``, ``status`` (actions; goals: None),
-        ``overdue`` (bool). Sorted by date.
+        ``ref`` (the action or goal id), ``what``, ``department``, ``status`` (actions;
+        goals: None), ``overdue`` (bool). Sorted by date.
 
     Examples
     --------
     >>> from kamkit.synth import company_x
-    >>> plan_milestones(company_x(), "CX-007")[["date", "id"]].head(2)
-            date       id
+    >>> plan_milestones(company_x(), "CX-007")[["date", "ref"]].head(2)
+            date      ref
     0 2026-09-30  A-007-01
     1 2027-03-31  G-007-2
     """
@@ -504,7 +508,7 @@ def plan_milestones(portfolio, account_id: str) -> pd.DataFrame:
     for r in a[a["milestone"].fillna(False).astype(bool)].to_dict(orient="records"):
         done = r["status"] == "done"
         rows.append({"date": r["done_date"] if done and not _blank(r["done_date"]) else r["due"],
-                     "milestone_kind": "action_milestone", "id": r["action_id"],
+                     "milestone_kind": "action_milestone", "ref": r["action_id"],
                      "what": r["action"], "department": r["department"],
                      "status": r["status"],
                      "overdue": bool(r["due"] < as_of and r["status"] not in _CLOSED)})
@@ -512,12 +516,12 @@ def plan_milestones(portfolio, account_id: str) -> pd.DataFrame:
         if _blank(r["deadline"]):
             continue
         rows.append({"date": r["deadline"], "milestone_kind": "goal_deadline",
-                     "id": r["goal_id"], "what": r["goal"], "department": None,
+                     "ref": r["goal_id"], "what": r["goal"], "department": None,
                      "status": None, "overdue": False})
-    frame = pd.DataFrame(rows, columns=["date", "milestone_kind", "id", "what", "department",
+    frame = pd.DataFrame(rows, columns=["date", "milestone_kind", "ref", "what", "department",
                                         "status", "overdue"])
     frame = frame.astype({"date": "datetime64[ns]", "overdue": "bool"})
-    return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+    return frame.sort_values(["date", "ref"], kind="stable").reset_index(drop=True)
 
 
 def plan_kpis(portfolio, account_id: str) -> pd.DataFrame:
@@ -1023,8 +1027,10 @@ def _plan_flags(portfolio, key: str, goals: pd.DataFrame, actions: pd.DataFrame,
     if len(late):
         flags.append(_flag("overdue_actions", ngettext(
             "{n} action is overdue.", "{n} actions are overdue.", len(late)).format(
-            n=len(late)), ", ".join(f"{a} ({d} d)" for a, d in zip(
-                late["action_id"], late["days_overdue"], strict=True))))
+            n=len(late)), ", ".join(ngettext("{action} ({days} day late)",
+                                             "{action} ({days} days late)", int(d)).format(
+                action=a, days=int(d)) for a, d in zip(late["action_id"], late["days_overdue"],
+                                                       strict=True))))
     if len(actions) >= overload_min_actions:
         counts = actions["department"].value_counts()
         top = counts.sort_values(ascending=False, kind="stable")

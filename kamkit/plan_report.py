@@ -137,7 +137,7 @@ def plan_document(portfolio, account_id: str, *, thresholds: SmartThresholds | N
                                    ["goal_id", "kpi", "reading", "deadline", "measured_by"],
                                    caption=_("The measure of each goal"))]
     if not milestones.empty:
-        kpi_blocks.append(html.Table(milestones, ["date", "milestone_kind", "id", "what",
+        kpi_blocks.append(html.Table(milestones, ["date", "milestone_kind", "ref", "what",
                                                   "department", "status", "overdue"],
                                      caption=_("Milestones")))
 

@@ -174,7 +174,7 @@ def test_overdue_actions_are_measured_from_as_of():
             _action("A-4", due="2026-06-30")]
     p = tiny([_goal()], acts)
     assert plan.plan_flags(p, "A").set_index("flag").loc["overdue_actions",
-                                                         "evidence"] == "A-1 (15 d)"
+                                                         "evidence"] == "A-1 (15 days late)"
     a = plan.plan_actions(p, "A").set_index("action_id")
     assert a["overdue"].to_dict() == {"A-1": True, "A-2": False, "A-3": False, "A-4": False}
     # The same plan seen a year earlier has nothing overdue.
@@ -285,7 +285,7 @@ def test_milestones_and_kpis(cx):
     m = plan.plan_milestones(cx, "CX-001")
     assert m["date"].is_monotonic_increasing
     assert set(m["milestone_kind"]) == {"action_milestone", "goal_deadline"}
-    done = m.set_index("id").loc["A-001-01"]
+    done = m.set_index("ref").loc["A-001-01"]
     assert done["date"] == pd.Timestamp("2026-04-28")  # finished early: the day it was done
     k = plan.plan_kpis(cx, "CX-002").set_index("goal_id")
     assert k.loc["G-002-2", "measured_by"] == "wallet"

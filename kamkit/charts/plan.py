@@ -136,7 +136,7 @@ def action_timeline(actions: pd.DataFrame, as_of: pd.Timestamp,
         for date, group in deadlines.groupby("date", sort=True):
             x = mdates.date2num(pd.Timestamp(date))
             ax.axvline(x, color="#555555", linestyle=":", linewidth=1.0)
-            ax.annotate(", ".join(group["id"].astype(str)), (x, -0.6), xytext=(2, 0),
+            ax.annotate(", ".join(group["ref"].astype(str)), (x, -0.6), xytext=(2, 0),
                         textcoords="offset points", rotation=90, fontsize=7, va="bottom",
                         color="#555555")
     ax.set_ylim(-0.8, n)
