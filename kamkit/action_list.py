@@ -204,6 +204,22 @@ def read_action_list(path: str | Path, portfolio, account_id: str | None = None
     ------
     PortfolioValidationError
         With every problem found, each naming the file, sheet, column and rows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from openpyxl import load_workbook
+    >>> from kamkit.synth import company_x
+    >>> cx = company_x()
+    >>> book = write_action_list(cx, "CX-012", pathlib.Path(tempfile.mkdtemp()) / "a.xlsx")
+    >>> wb = load_workbook(book)
+    >>> wb["actions"]["J3"] = "finished"
+    >>> wb.save(book)
+    >>> try:
+    ...     read_action_list(book, cx, "CX-012")
+    ... except PortfolioValidationError as err:
+    ...     print(err.report.errors[0].message())
+    a.xlsx, sheet "actions", column "status", row 3: expected one of: planned, ...
     """
     path = Path(path)
     key = portfolio.check_account(account_id) if account_id is not None else None
@@ -291,6 +307,18 @@ def update_actions(portfolio, account_id: str, actions: pd.DataFrame):
     ------
     PortfolioValidationError
         When the updated portfolio is not valid.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> cx = company_x()
+    >>> mine = cx.table_for("actions", "CX-012")
+    >>> mine.loc[mine["action_id"] == "A-012-02", "status"] = "cancelled"
+    >>> updated = update_actions(cx, "CX-012", mine)
+    >>> updated.actions.set_index("action_id").loc["A-012-02", "status"]
+    'cancelled'
+    >>> cx.actions.set_index("action_id").loc["A-012-02", "status"]
+    'planned'
     """
     from kamkit.portfolio import from_frames
 
@@ -336,6 +364,17 @@ def apply_action_list(source: str | Path, account_id: str, workbook: str | Path,
     Returns
     -------
     Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from kamkit import synth
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> source = synth.write(synth.company_x(), tmp / "company_x")
+    >>> book = write_action_list(synth.company_x(), "CX-012", tmp / "a.xlsx")
+    >>> out = apply_action_list(source, "CX-012", book, tmp / "copy")
+    >>> sorted(f.name for f in out.iterdir())[:2]
+    ['accounts.csv', 'actions.csv']
     """
     from kamkit.portfolio import load, save
     from kamkit.readers import detect_format

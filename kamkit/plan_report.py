@@ -234,6 +234,15 @@ def write_plan_html(portfolio, account_id: str, path: str | Path, *,
     Returns
     -------
     Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from kamkit.synth import company_x
+    >>> out = write_plan_html(company_x(), "CX-005",
+    ...                       pathlib.Path(tempfile.mkdtemp()) / "plan.html", language="fa")
+    >>> out.read_text(encoding="utf-8").count('<html lang="fa" dir="rtl">')
+    1
     """
     path = Path(path)
     if path.exists() and not overwrite:

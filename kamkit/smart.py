@@ -1285,6 +1285,17 @@ def verdicts_table(verdicts: Sequence[GoalVerdict]) -> pd.DataFrame:
     """One row per goal: the five letters, ``smart``, ``ambition`` and the ``issues``.
 
     ``issues`` joins the reasons of every letter that fails or asks for discussion.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> cx = company_x()
+    >>> typed = [check_text(cx, "CX-001", t) for t in ("Improve the relationship",
+    ...          "+10% spare-parts revenue by 2027-03-31")]
+    >>> verdicts_table(typed)[["specific", "measurable", "relevant", "smart"]]
+      specific measurable relevant  smart
+    0     fail       fail     fail  False
+    1     pass       pass     fail  False
     """
     columns = ["goal_id", "goal", *[c for _l, c, _t in LETTERS], "smart", "ambition",
                "required_growth", "trend", "issues"]

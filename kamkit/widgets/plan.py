@@ -169,6 +169,15 @@ def smart_checker(portfolio, account_id: str, *, text: str = "", linked_to: str 
     ipywidgets.VBox
         Its ``children`` are the text box, the link chooser and the verdict (an
         ``HTML`` widget whose ``value`` is :func:`checker_html`).
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> box, link, verdict = smart_checker(company_x(), "CX-001").children
+    >>> box.value = "+10% spare-parts revenue in the next 9 months"
+    >>> link.value = "N-001-02"
+    >>> "every letter passes" in verdict.value
+    True
     """
     import ipywidgets as widgets
 
