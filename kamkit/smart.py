@@ -753,8 +753,6 @@ class _Context:
     opportunity_count: int
     product_lines: list[str]
     products: list[str]
-    account_lines: list[str]
-    needs: pd.DataFrame
     opportunities: pd.DataFrame
     data_start: pd.Timestamp
     our_share: float | None
@@ -792,8 +790,6 @@ def _context(portfolio, account_id: str) -> _Context:
         opportunity_count=int(size.loc[1, "opportunities"]),
         product_lines=lines,
         products=sorted(str(v) for v in all_tx["product"].dropna().unique()),
-        account_lines=sorted(str(v) for v in tx["product_line"].dropna().unique()),
-        needs=needs,
         opportunities=opps,
         # The day before the first recorded sale: rolling periods are (start, end].
         data_start=(all_tx["date"].min() - pd.Timedelta(days=1)) if len(all_tx) else
