@@ -91,6 +91,39 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from kamkit.action_list import apply_action_list, write_action_list
+    from kamkit.plan_report import plan_text, write_plan_html
+    from kamkit.portfolio import load
+
+    # Refuse before any work: an existing file is only replaced with --force.
+    for target in (args.html, args.actions_xlsx):
+        if target and Path(target).exists() and not args.force:
+            raise ParameterError(target, _("already exists; pass --force to replace it"))
+    if args.update_actions:
+        if not args.out:
+            raise ParameterError("--out", _("say where the updated portfolio goes: --out "
+                                            "NEW-FOLDER (the original is not changed)"))
+        written = apply_action_list(args.path, args.account_id, args.update_actions, args.out,
+                                    overwrite=args.force)
+        print(_("Wrote the portfolio with the updated actions of {account} to {out}").format(
+            account=args.account_id, out=written))
+        portfolio = load(written)
+    else:
+        if args.out:
+            raise ParameterError("--out", _("--out goes with --update-actions"))
+        portfolio = load(args.path)
+    print(plan_text(portfolio, args.account_id))
+    if args.html:
+        out = write_plan_html(portfolio, args.account_id, args.html, overwrite=args.force)
+        print(_("Wrote the plan to {out}").format(out=out))
+    if args.actions_xlsx:
+        out = write_action_list(portfolio, args.account_id, args.actions_xlsx,
+                                overwrite=args.force)
+        print(_("Wrote the action list to {out}").format(out=out))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kamkit`` command (one sub-command per task)."""
     parser = argparse.ArgumentParser(
@@ -168,6 +201,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the dossier as a self-contained HTML file")
     _add_language(p)
     p.set_defaults(handler=_cmd_dossier)
+
+    p = sub.add_parser("plan", help="check an account's key account plan and export it",
+                       description="Check the key account plan of one account (the SMART "
+                                   "check of its goals, the balance flags, the expected "
+                                   "return), write it as an HTML document or its action "
+                                   "list as an .xlsx workbook, or load an updated action "
+                                   "list into a copy of the portfolio.")
+    p.add_argument("path", help="portfolio folder or .xlsx workbook")
+    p.add_argument("account_id", help="the account whose plan to check")
+    p.add_argument("--html", metavar="OUT", help="write the plan as a standalone HTML file")
+    p.add_argument("--actions-xlsx", metavar="OUT",
+                   help="write the action list as an .xlsx workbook owners can update")
+    p.add_argument("--update-actions", metavar="FILE",
+                   help="load an updated action list (.xlsx) into a copy of the portfolio")
+    p.add_argument("--out", metavar="NEWDIR",
+                   help="where the updated copy goes (with --update-actions)")
+    p.add_argument("--force", action="store_true", help="replace existing files")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_plan)
     return parser
 
 

@@ -164,7 +164,11 @@ def table(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
     with use_language(language):
         data = frame.reset_index() if index else frame
         names = list(columns) if columns is not None else list(data.columns)
-        out = pd.DataFrame({label(c): _format(data[c], field(c), currency) for c in names})
+        # Built by position, then labelled: two columns may share a label ("goal_id" and
+        # "goal" are both "Goal") and a dict keyed by label would silently drop one.
+        out = pd.DataFrame({i: _format(data[c], field(c), currency).to_numpy()
+                            for i, c in enumerate(names)})
+        out.columns = [label(c) for c in names]
         out.index = pd.RangeIndex(1, len(out) + 1)
         return out
 
