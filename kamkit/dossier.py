@@ -237,10 +237,10 @@ register_fields({
     "median_share": Field(N_("Median share of a peer's purchases"), "percent"),
     "indicative_value": Field(N_("Indicative value for this account"), "money"),
     "share_change": Field(N_("Share change since first estimate"), "percent"),
-    "flag": Field(N_("Flag"), "text"),
+    "flag_title": Field(N_("Flag"), "text"),
     "message": Field(N_("Finding"), "text"),
     "section": Field(N_("Section"), "text"),
-    "what": Field(N_("What is missing"), "text"),
+    "gap": Field(N_("What is missing"), "text"),
     "why": Field(N_("Why it matters"), "text"),
 })
 
@@ -1440,9 +1440,9 @@ class Freshness:
         """What is missing and why it matters: ``section``, ``what``, ``why`` (text)."""
         return pd.DataFrame({
             "section": [_(SECTIONS[m.section]) for m in self.missing],
-            "what": [m.what for m in self.missing],
+            "gap": [m.what for m in self.missing],
             "why": [m.why for m in self.missing],
-        }, columns=["section", "what", "why"])
+        }, columns=["section", "gap", "why"])
 
 
 def freshness(portfolio, account_id: str, *,
@@ -1851,9 +1851,9 @@ class Dossier:
     def flags_table(self) -> pd.DataFrame:
         """The flags for reading: ``flag`` (its title) and ``message``, as text in the
         current language."""
-        return pd.DataFrame({"flag": [f.title for f in self.flags],
+        return pd.DataFrame({"flag_title": [f.title for f in self.flags],
                              "message": [f.message for f in self.flags]},
-                            columns=["flag", "message"])
+                            columns=["flag_title", "message"])
 
     def key_figures(self) -> dict[str, Any]:
         """The dossier's results file (``dossier.json``, docs/architecture.md).
@@ -2052,8 +2052,8 @@ VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
                                                 "weaknesses")),
     "needs": ("needs.needs", ("need", "kind", "priority", "source", "date")),
     "swot": ("needs.swot", ("quadrant", "item")),
-    "missing": ("freshness.missing_table", ("section", "what", "why")),
-    "flags": ("flags_table", ("flag", "message")),
+    "missing": ("freshness.missing_table", ("section", "gap", "why")),
+    "flags": ("flags_table", ("flag_title", "message")),
 }
 
 

@@ -189,12 +189,12 @@ register_fields({
     "expected_margin": Field(N_("Expected margin"), "money"),
     "note": Field(N_("Note"), "text"),
     "ladder_move": Field(N_("Move up the ladder"), "category"),
-    "covered": Field(N_("Addressed"), "bool"),
+    "addressed": Field(N_("Addressed"), "bool"),
     "action_ids": Field(N_("By actions"), "text"),
     "flag": Field(N_("Flag"), "category"),
     "figure": Field(N_("Figure"), "text"),
     "figure_value": Field(N_("Value"), "text"),
-    "message": Field(N_("What it means"), "text"),
+    "message": Field(N_("Finding"), "text"),
     "evidence": Field(N_("Evidence"), "text"),
 })
 register_values({
@@ -893,7 +893,7 @@ def climbing_moves(portfolio, account_id: str) -> pd.DataFrame:
     --------
     >>> from kamkit.synth import company_x
     >>> m = climbing_moves(company_x(), "CX-003")
-    >>> m.loc[~m["covered"], "ladder_move"].tolist()
+    >>> m.loc[~m["addressed"], "ladder_move"].tolist()
     ['trust_transparency']
     """
     actions = plan_actions(portfolio, account_id).sort_values("action_id", kind="stable")
@@ -902,8 +902,8 @@ def climbing_moves(portfolio, account_id: str) -> pd.DataFrame:
         ids = [aid for aid, moves in zip(actions["action_id"], actions["climbing"],
                                          strict=True) if code in moves.split(", ")]
         rows.append({"ladder_move": code, "actions": len(ids), "action_ids": ", ".join(ids),
-                     "covered": bool(ids)})
-    return pd.DataFrame(rows, columns=["ladder_move", "actions", "action_ids", "covered"])
+                     "addressed": bool(ids)})
+    return pd.DataFrame(rows, columns=["ladder_move", "actions", "action_ids", "addressed"])
 
 
 def strong_competitors(portfolio, account_id: str) -> pd.DataFrame:
@@ -1108,8 +1108,8 @@ def plan_summary(portfolio, account_id: str, *, thresholds: SmartThresholds | No
         "flags": [{"code": f["flag"], "message": f["message"], "evidence": f["evidence"]}
                   for f in flags.to_dict(orient="records")],
         "climbing_moves": {
-            "covered": ladder.loc[ladder["covered"], "ladder_move"].tolist(),
-            "missing": ladder.loc[~ladder["covered"], "ladder_move"].tolist(),
+            "covered": ladder.loc[ladder["addressed"], "ladder_move"].tolist(),
+            "missing": ladder.loc[~ladder["addressed"], "ladder_move"].tolist(),
         },
         "goal_verdicts": [{"goal_id": g["goal_id"], "smart": bool(g["smart"]),
                            "failed": list(g["failed"]), "move": g["move"]}

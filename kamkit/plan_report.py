@@ -112,7 +112,7 @@ def plan_document(portfolio, account_id: str, *, thresholds: SmartThresholds | N
     balance.append(html.Paragraph(_("Moves: {penetrate} penetrate, {expand} expand, {protect} "
                                     "protect.").format(**moves)))
     balance.append(html.Table(plan.climbing_moves(portfolio, key),
-                              ["ladder_move", "covered", "actions", "action_ids"],
+                              ["ladder_move", "addressed", "actions", "action_ids"],
                               caption=_("Moves up the perception ladder")))
 
     action_blocks: list = [html.Figure(action_timeline(actions, portfolio.as_of, milestones))]

@@ -66,16 +66,33 @@ _VALUES: dict[str, str] = {}
 
 
 def register_fields(fields: Mapping[str, Field]) -> None:
-    """Add column descriptions (a later registration of the same name replaces it)."""
+    """Add column descriptions.
+
+    A column name means one thing everywhere: registering a name again with a different
+    label or format is an error (it would make a table's headers depend on which module
+    happened to be imported last). Re-registering the same field is harmless.
+    """
     for name, f in fields.items():
         if f.fmt not in FORMATS:
             raise ValueError(f"{name}: unknown format {f.fmt!r}")
+        known = _FIELDS.get(name)
+        if known is not None and known != f:
+            raise ValueError(f"column {name!r} is already shown as {known}; give the new "
+                             f"column another name than {name!r} ({f})")
         _FIELDS[name] = f
 
 
 def register_values(values: Mapping[str, str]) -> None:
-    """Add display labels for category values (``anti_sponsor`` -> ``Anti-sponsor``)."""
-    _VALUES.update(values)
+    """Add display labels for category values (``anti_sponsor`` -> ``Anti-sponsor``).
+
+    As with fields, a value keeps one label everywhere; a different one is an error.
+    """
+    for value, text in values.items():
+        known = _VALUES.get(value)
+        if known is not None and known != text:
+            raise ValueError(f"category value {value!r} is already shown as {known!r}, not "
+                             f"{text!r}; use another value name")
+        _VALUES[value] = text
 
 
 def field(name: str) -> Field:

@@ -243,10 +243,10 @@ def test_strong_competitor_uses_the_dossier_share_of_wallet(cx):
 
 def test_climbing_moves(cx):
     m = plan.climbing_moves(cx, "CX-009").set_index("ladder_move")
-    assert m["covered"].to_dict() == {
+    assert m["addressed"].to_dict() == {
         "uncover_hidden_needs": False, "tailored_solutions": True, "continuous_value": False,
         "trust_transparency": False, "multi_level_relationships": False}
-    assert plan.climbing_moves(cx, "CX-001")["covered"].all()
+    assert plan.climbing_moves(cx, "CX-001")["addressed"].all()
     assert list(plan.climbing_moves(cx, "CX-011")["actions"]) == [0] * 5
 
 
