@@ -273,7 +273,10 @@ def fill(translations: dict[str, dict[str, str | list[str]]], *,
             if isinstance(message.id, tuple) and len(forms) != nplurals:
                 report(f"{language}: refused, {nplurals} plural forms needed: {key!r}")
                 continue
-            wanted = sorted(set(placeholders(key)))
+            # A plural's forms are checked against the plural msgid, which may name more
+            # placeholders ({n}) than the singular one (as `check` does).
+            source = message.id[-1] if isinstance(message.id, tuple) else key
+            wanted = sorted(set(placeholders(source)))
             if any(sorted(set(placeholders(f))) != wanted for f in forms):
                 report(f"{language}: refused, placeholders differ: {key!r}")
                 continue
