@@ -14,10 +14,12 @@ they work on an organisation's own data too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from kamkit.exceptions import ParameterError, UnknownAccountError
-from kamkit.i18n import N_, _, format_number, format_percent
+from kamkit.i18n import LANGUAGES, N_, _, format_number, format_percent
 from kamkit.present import Field, register_fields, value_label
 from kamkit.sales import gross_margin_rate, period, sales_by_account
 from kamkit.workshop.checks import (
@@ -32,7 +34,7 @@ from kamkit.workshop.checks import (
 from kamkit.workshop.quiz import Option, Question
 
 __all__ = ["QUIZ", "TOP", "biggest_customers", "big_not_key", "check_big_not_key",
-           "check_cap", "ACCOUNTS_PER_MANAGER"]
+           "check_cap", "ACCOUNTS_PER_MANAGER", "four_languages"]
 
 #: How many of the largest customers the "big but not key" exercise looks at.
 TOP = 5
@@ -42,6 +44,10 @@ ACCOUNTS_PER_MANAGER = (1, 3)
 LOW_RATING = 2
 
 register_fields({
+    "en": Field(N_("English"), "text"),
+    "fa": Field(N_("Persian"), "text"),
+    "pl": Field(N_("Polish"), "text"),
+    "ru": Field(N_("Russian"), "text"),
     "rank": Field(N_("Rank"), "int"),
     "revenue_share": Field(N_("Share of sales"), "percent"),
     "accepts_key_status": Field(N_("Accepts key status"), "bool"),
@@ -128,6 +134,32 @@ QUIZ: tuple[Question, ...] = (
                   "schedules it.")),
     )),
 )
+
+
+def four_languages(keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """Glossary terms side by side in the kit's four languages.
+
+    Parameters
+    ----------
+    keys : sequence of str, optional
+        Term keys of :data:`kamkit.glossary.TERMS`, in the order wanted (default: all).
+
+    Returns
+    -------
+    DataFrame
+        One column per language (``en``, ``fa``, ``pl``, ``ru``), one row per term.
+
+    Examples
+    --------
+    >>> four_languages(["key_account"]).iloc[0].tolist()
+    ['key account', 'مشتری کلیدی', 'kluczowy klient', 'ключевой клиент']
+    """
+    from kamkit.glossary import TERMS
+
+    by_key = {t.key: t for t in TERMS}
+    chosen = [by_key[k] for k in keys] if keys is not None else list(TERMS)
+    return pd.DataFrame([{code: t.names[code] for code in LANGUAGES} for t in chosen],
+                        columns=list(LANGUAGES))
 
 
 def biggest_customers(portfolio, n: int = 10) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
@@ -312,8 +344,9 @@ def check_cap(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
     """
     managers = portfolio.meta.key_account_managers
     if not managers:
-        raise ParameterError("portfolio", _("the portfolio does not say how many key account "
-                                            "managers there are (meta: key_account_managers)"))
+        raise AnswerError(_("the portfolio does not say how many key account managers there "
+                            "are."), _("trainer: add the key 'key_account_managers' to the "
+                                       "portfolio's meta table."))
     low, high = (managers * k for k in ACCOUNTS_PER_MANAGER)
     cap = read_number(answer, whole=True, minimum=0)
     facts = {"cap": cap, "managers": managers, "high": high}

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from kamkit import ladder
-from kamkit.exceptions import ParameterError
 from kamkit.i18n import LANGUAGES, _, use_language
 from kamkit.present import value_label
 from kamkit.workshop.checks import (
@@ -95,8 +94,9 @@ def _recorded(portfolio, account_id: str) -> tuple[pd.Series, str]:  # noqa: ANN
     row = portfolio.account(account_id)
     step = row.get("ladder_step")
     if not isinstance(step, str) or step not in ladder.STEPS:
-        raise ParameterError("account_id", _("the portfolio records no perception-ladder step "
-                                             "for {id}").format(id=row["account_id"]))
+        raise AnswerError(_("the portfolio records no perception-ladder step for {id}.").format(
+            id=row["account_id"]), _("trainer: fill in the column ladder_step of the accounts "
+                                     "table, or choose another account."))
     return row, step
 
 
