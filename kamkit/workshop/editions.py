@@ -50,7 +50,7 @@ from typing import Any
 
 import nbformat
 
-from kamkit.exceptions import EditionError
+from kamkit.exceptions import EditionError, ParameterError
 from kamkit.i18n import _, check_language, use_language
 from kamkit.workshop.modules import INSTRUCTOR_TAG, MODULES, module_notebooks
 
@@ -301,6 +301,8 @@ def execute(nb: nbformat.NotebookNode, folder: str | Path, *, timeout: int = 600
 
 
 _CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*')
+_CDN_MODULE = re.compile(r'<script type="module">(?:(?!</script>).)*?https?://.*?</script>\s*',
+                         re.S)
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->\s*",
                       re.S)
 
@@ -309,8 +311,9 @@ def html_page(nb: nbformat.NotebookNode, language: str = "en") -> str:
     """A static HTML page of an executed notebook that opens offline.
 
     The page holds what the notebook holds: code, narrative, tables, charts (embedded)
-    and the static form of the widgets. Scripts from the internet (require.js, MathJax)
-    are left out: a page for someone without a kernel needs neither.
+    and the static form of the widgets. Scripts from the internet (require.js, MathJax,
+    Mermaid) are left out: a page for someone without a kernel needs none of them, and
+    the page then never waits for the network.
     """
     from nbconvert import HTMLExporter
 
@@ -318,7 +321,7 @@ def html_page(nb: nbformat.NotebookNode, language: str = "en") -> str:
                             exclude_output_prompt=True)
     body, _resources = exporter.from_notebook_node(nb)
     body = _MATHJAX.sub("", body)
-    body = _CDN_SCRIPT.sub("", body)
+    body = _CDN_SCRIPT.sub("", _CDN_MODULE.sub("", body))
     return re.sub(r"<html[^>]*>", f'<html lang="{check_language(language)}">', body, count=1)
 
 
@@ -327,8 +330,8 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
     """A temporary folder next to ``out`` that replaces it when the block succeeds."""
     out = Path(out)
     if out.exists() and not force:
-        raise EditionError(_("{out} already exists; choose another folder or use --force to "
-                             "replace it").format(out=out))
+        raise ParameterError("out", _("{out} already exists; choose another folder or use "
+                                      "--force to replace it").format(out=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
@@ -395,7 +398,8 @@ def _participant_editions(language: str, root: Path | None,
 
 
 def build_handout(out: str | Path, *, language: str = "en", html: bool = False,
-                  force: bool = False, root: str | Path | None = None) -> Path:
+                  force: bool = False, root: str | Path | None = None,
+                  portfolio: str | Path | None = None) -> Path:
     """Write the folder to hand out to participants.
 
     ``out/`` receives the participant edition of every module that has a notebook, the
@@ -415,6 +419,10 @@ def build_handout(out: str | Path, *, language: str = "en", html: bool = False,
         Replace ``out`` if it exists.
     root : path, optional
         Folder of the trainer notebooks (default: the kit's ``notebooks/workshop``).
+    portfolio : path, optional
+        Hand out this portfolio (a folder or an ``.xlsx`` workbook, e.g. the
+        organisation's own, checked with ``kamkit validate``) instead of the one the
+        notebooks name.
 
     Returns
     -------
@@ -423,8 +431,10 @@ def build_handout(out: str | Path, *, language: str = "en", html: bool = False,
 
     Raises
     ------
+    ParameterError
+        When ``out`` exists and ``force`` is false.
     EditionError
-        When ``out`` exists and ``force`` is false, or a notebook's markers are broken.
+        When a notebook's solution markers are broken.
     """
     from kamkit.notebooks import read_parameters
 
@@ -434,7 +444,11 @@ def build_handout(out: str | Path, *, language: str = "en", html: bool = False,
         titles: dict[str, tuple[str, str]] = {}
         copied: dict[Path, str] = {}
         for code, path, nb in _participant_editions(language, Path(root) if root else None):
-            source = (path.parent / str(read_parameters(path)["portfolio"])).resolve()
+            source = (Path(portfolio) if portfolio is not None else
+                      path.parent / str(read_parameters(path)["portfolio"])).resolve()
+            if not source.exists():
+                raise ParameterError("portfolio", _("no such file or folder: {path}").format(
+                    path=source))
             if source not in copied:
                 relative = f"datasets/{source.name}"
                 _copy_portfolio(source, tmp / relative)
@@ -509,8 +523,6 @@ def build_html(out: str | Path, *, edition: str = "participant", language: str =
     Path
     """
     if edition not in EDITIONS:
-        from kamkit.exceptions import ParameterError
-
         raise ParameterError("edition", _("choose one of {editions}").format(
             editions=", ".join(EDITIONS)))
     language = check_language(language)

@@ -92,6 +92,10 @@ class Question:
         return self.options[self.letters.index(letter)]
 
 
+def _fold(text: str) -> str:
+    return text.strip().rstrip(").").strip().casefold()
+
+
 def _letter(question: Question, choice: object) -> str | None:
     """The letter a choice names: a letter, a 1-based number, or the option's text."""
     if isinstance(choice, bool):
@@ -100,11 +104,11 @@ def _letter(question: Question, choice: object) -> str | None:
         n = int(choice)
         return question.letters[n - 1] if 1 <= n <= len(question.options) else None
     if isinstance(choice, str):
-        text = choice.strip().rstrip(").").strip().casefold()
+        text = _fold(choice)
         if text in question.letters:
             return text
         for letter, option in zip(question.letters, question.options, strict=True):
-            if text in (option.text.casefold(), _(option.text).casefold()):
+            if text in (_fold(option.text), _fold(_(option.text))):
                 return letter
     return None
 
