@@ -608,10 +608,10 @@ def test_cli_workshop(tmp_path, capsys):
 
 
 def test_present_labels_for_new_columns():
-    from kamkit.present import label
+    from kamkit import present
 
-    for column in ("assessed_step", "step_gap", "ladder_move", "fact", "rank",
-                   "revenue_share", "start_time", "right_answer"):
-        assert label(column) != column.replace("_", " ").capitalize(), column
+    for column in ("assessed_step", "step_gap", "ladder_move", "because", "fact", "rank",
+                   "revenue_share", "start_time", "right_answer", "question", "suggested"):
+        assert column in present._FIELDS, column
     assert isinstance(ladder.assess(dict.fromkeys(ladder.QUESTIONS, 3)).moves_table(),
                       pd.DataFrame)
