@@ -350,7 +350,7 @@ def evidence(portfolio, account_id: object) -> pd.DataFrame:  # noqa: ANN001 - P
 
     if key in sales.index:
         rate = float(discount_rate[key])
-        facts.append(_("discounts are {rate} of list price (median of all accounts {median})")
+        facts.append(_("discounts {rate} of list price (median {median})")
                      .format(rate=format_percent(rate), median=format_percent(
                          float(discount_rate.median()))))
         suggested.append(_to_scale(_percentile(discount_rate, rate)))
@@ -368,7 +368,7 @@ def evidence(portfolio, account_id: object) -> pd.DataFrame:  # noqa: ANN001 - P
 
     if key in sales.index:
         rate = float(margin_rate[key])
-        facts.append(_("gross margin is {rate} (median of all accounts {median})").format(
+        facts.append(_("gross margin {rate} (median {median})").format(
             rate=format_percent(rate), median=format_percent(float(margin_rate.median()))))
         suggested.append(_to_scale(_percentile(margin_rate, rate)))
     else:
@@ -377,11 +377,11 @@ def evidence(portfolio, account_id: object) -> pd.DataFrame:  # noqa: ANN001 - P
 
     rating = row.get("collaboration")
     if rating is not None and not pd.isna(rating):
-        facts.append(_("willingness to collaborate rated {rating} of 5").format(
+        facts.append(_("collaboration rated {rating} of 5").format(
             rating=format_number(float(rating))))
         suggested.append(int(min(max(round(float(rating)), SCALE[0]), SCALE[1])))
     else:
-        facts.append(_("willingness to collaborate not rated"))
+        facts.append(_("collaboration not rated"))
         suggested.append(None)
 
     return pd.DataFrame({"question": list(QUESTIONS), "fact": facts,
