@@ -124,6 +124,24 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_workshop(args: argparse.Namespace) -> int:
+    from kamkit.workshop import editions
+    from kamkit.workshop.modules import agenda_markdown
+
+    language = args.language or "en"
+    if args.action == "build":
+        out = editions.build_handout(args.out, language=language, html=args.html,
+                                     force=args.force, portfolio=args.portfolio)
+        print(_("Wrote the participant edition to {out}").format(out=out))
+    elif args.action == "html":
+        out = editions.build_html(args.out, edition=args.edition, language=language,
+                                  force=args.force)
+        print(_("Wrote the static HTML edition to {out}").format(out=out))
+    else:
+        print(agenda_markdown(), end="")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kamkit`` command (one sub-command per task)."""
     parser = argparse.ArgumentParser(
@@ -220,6 +238,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace existing files")
     _add_language(p)
     p.set_defaults(handler=_cmd_plan)
+
+    p = sub.add_parser("workshop", help="build the workshop's participant and HTML editions",
+                       description="The KAM workshop (notebooks/workshop, trainer edition): "
+                                   "'build' writes the folder to hand out (participant "
+                                   "notebooks without solutions, the data, a README); 'html' "
+                                   "writes a static HTML page per module for participants "
+                                   "who cannot install anything; 'agenda' prints the day's "
+                                   "agenda. An existing folder is never replaced without "
+                                   "--force.")
+    w = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    b = w.add_parser("build", help="write the participant edition and data to hand out")
+    b.add_argument("--out", required=True, help="folder to create")
+    b.add_argument("--html", action="store_true", help="also write the static HTML pages "
+                                                       "into OUT/html")
+    b.add_argument("--portfolio", default=None, help="hand out this portfolio (folder or "
+                                                      ".xlsx) instead of the case study")
+    b.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    _add_language(b)
+    h = w.add_parser("html", help="write a static HTML page per module")
+    h.add_argument("--out", required=True, help="folder to create")
+    h.add_argument("--edition", choices=["participant", "trainer"], default="participant",
+                   help="participant (exercises open, default) or trainer (with solutions "
+                        "and instructor notes)")
+    h.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    _add_language(h)
+    a = w.add_parser("agenda", help="print the day's agenda (Markdown)")
+    _add_language(a)
+    p.set_defaults(handler=_cmd_workshop)
     return parser
 
 

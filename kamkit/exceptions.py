@@ -21,6 +21,7 @@ __all__ = [
     "PortfolioValidationError",
     "UnknownAccountError",
     "ParameterError",
+    "EditionError",
 ]
 
 
@@ -98,3 +99,10 @@ class ParameterError(KamkitError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.parameter, self.message))
+
+
+class EditionError(KamkitError):
+    """A workshop edition cannot be built: broken solution markers, or a folder in the way.
+
+    The message names the notebook cell or the folder, and what to do.
+    """

@@ -30,6 +30,7 @@ __all__ = ["find_notebooks", "parameters_cell", "read_parameters", "clean",
 PARAMETERS_TAG = "parameters"
 _VOLATILE_CELL_METADATA = ("execution", "papermill", "ExecuteTime", "collapsed", "scrolled")
 _VOLATILE_NB_METADATA = ("papermill", "widgets")
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def find_notebooks(root: str | Path) -> list[Path]:
@@ -73,12 +74,23 @@ def read_parameters(path: str | Path) -> dict[str, Any]:
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop metadata that changes on every run (timings, papermill records, widget ids)."""
+    """Drop what changes on every run (timings, papermill records, widget ids).
+
+    A widget's live view (``application/vnd.jupyter.widget-view+json``) names a random
+    model id and cannot show without the kernel that made it; where the output has
+    another form (kamkit's widgets give a deterministic ``text/plain`` and a static
+    ``text/html``), the view is dropped, so the committed notebook and its HTML show
+    that form until the notebook runs again.
+    """
     for key in _VOLATILE_NB_METADATA:
         nb.metadata.pop(key, None)
     for cell in nb.cells:
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if _WIDGET_VIEW in data and len(data) > 1:
+                del data[_WIDGET_VIEW]
     return nb
 
 
