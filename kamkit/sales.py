@@ -146,10 +146,14 @@ def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 
     for k in range(years):
         start, end = period(as_of, 12, k)
         offset[((dates > start) & (dates <= end)).to_numpy()] = k
-    frame = transactions.assign(year=offset)
-    frame = frame[frame["year"] >= 0]
+    # Only the columns the sums need: a copy of every column costs seconds at 10 M rows.
+    needed = [c for c in (*by, "revenue", "cost", "quantity", "discount")
+              if c in transactions.columns]
+    keep = offset >= 0
+    frame = transactions.loc[keep, needed].assign(year=offset[keep])
     out = _aggregate(frame, [*by, "year"]).reset_index()
-    out.insert(len(by) + 1, "label", out["year"].map(lambda k: year_label(as_of, int(k))))
+    labels = {k: year_label(as_of, k) for k in range(years)}
+    out.insert(len(by) + 1, "label", out["year"].map(labels))
     return out.sort_values([*by, "year"], ascending=[True] * len(by) + [False],
                            kind="stable").reset_index(drop=True)
 
