@@ -114,10 +114,12 @@ __all__ = [
     "identify",
     "reweigh",
     "explain",
+    "contrasting_accounts",
     "criteria_table",
     "ranking",
     "concentration",
     "top_share",
+    "concentration_summary",
     "abc_summary",
     "portfolio_matrix",
     "weight_stability",
@@ -1090,6 +1092,33 @@ def explain(result: Identification, account_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["criterion", "value", "score", "weight", "points"])
 
 
+def contrasting_accounts(result: Identification) -> list[str]:
+    """Two accounts worth explaining side by side: key not by volume, big but not key.
+
+    The selected account with the least revenue, and the account with the most revenue
+    that was not selected (either may be missing).
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> contrasting_accounts(identify(company_x()))
+    ['CX-005', 'CX-004']
+    """
+    t = result.table
+    keys = t[t["selected"]]
+    others = t[~t["selected"]]
+    out = []
+    if len(keys):
+        out.append(str(keys.iloc[np.lexsort((keys["account_id"].to_numpy(),
+                                             keys["revenue_12m"].to_numpy()))[0]][
+            "account_id"]))
+    if len(others):
+        out.append(str(others.iloc[np.lexsort((others["account_id"].to_numpy(),
+                                               -others["revenue_12m"].to_numpy()))[0]][
+            "account_id"]))
+    return out
+
+
 def criteria_table(result: Identification) -> pd.DataFrame:
     """The written definition: every weighted criterion, how it is measured, its weight.
 
@@ -1220,6 +1249,25 @@ def top_share(curve: pd.DataFrame, customers: float = 0.2) -> float:
     return float(np.interp(customers, x, y))
 
 
+def concentration_summary(curve: pd.DataFrame, customers: float = 0.2) -> str:
+    """One sentence: what the top ``customers`` share and the three largest buy.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> print(concentration_summary(concentration(company_x())))
+    The top 20% of customers (30 of 150) buy 94% of revenue in the last twelve months; \
+the three largest buy 58%.
+    """
+    n = len(curve)
+    share = top_share(curve, customers)
+    three = float(curve["cumulative_share"].iloc[min(2, n - 1)]) if n else float("nan")
+    return _("The top {top} of customers ({k} of {n}) buy {share} of revenue in the last "
+             "twelve months; the three largest buy {three}.").format(
+        top=format_percent(customers, 0), k=format_number(customers * n, 0),
+        n=format_number(n), share=format_percent(share, 0), three=format_percent(three, 0))
+
+
 def abc_summary(curve: pd.DataFrame) -> pd.DataFrame:
     """Accounts and revenue per ABC class of :func:`concentration`.
 
@@ -1322,6 +1370,29 @@ class Stability:
     def fragile(self) -> pd.DataFrame:
         """Accounts whose selection depends on a small change of weights."""
         return self.table[self.table["depends_on_weights"]].reset_index(drop=True)
+
+    def summary(self) -> str:
+        """One sentence in the current language: how often the list stays the same, and
+        which accounts depend on the weights.
+
+        Examples
+        --------
+        >>> from kamkit.synth import company_x
+        >>> print(weight_stability(identify(company_x()), draws=100, seed=3).summary())
+        ... # doctest: +ELLIPSIS
+        With every weight moved up to 20% up or down (100 draws), ... depend on the weights: ...
+        """
+        text = _("With every weight moved up to {spread} up or down ({draws} draws), "
+                 "{same} of the draws select exactly the same key accounts.").format(
+            spread=format_percent(self.spread, 0), draws=self.draws,
+            same=format_percent(self.same_list_share, 0))
+        fragile = self.fragile["account_id"].tolist()
+        if fragile:
+            text += " " + _("These accounts depend on the weights: {ids}.").format(
+                ids=", ".join(fragile))
+        else:
+            text += " " + _("No account depends on the weights.")
+        return text
 
 
 def weight_stability(result: Identification, draws: int = 500, spread: float = 0.2,

@@ -145,13 +145,17 @@ class WeightPanel(widgets.VBox):
         self._render()
 
     def _render(self) -> None:
-        from IPython.display import display
-
-        self.output.clear_output(wait=True)
-        with self.output:
-            print(self.state.message)
-            if len(self.state.changes):
-                display(table(self.state.changes, currency=self._start.currency))
+        # The outputs are set, not captured: capturing ("with output:") depends on the
+        # kernel's message routing, and nbclient cannot execute it without storing
+        # widget state.
+        outputs = [{"output_type": "stream", "name": "stdout",
+                    "text": self.state.message + "\n"}]
+        if len(self.state.changes):
+            shown = table(self.state.changes, currency=self._start.currency)
+            outputs.append({"output_type": "display_data", "metadata": {},
+                            "data": {"text/plain": shown.to_string(),
+                                     "text/html": shown.to_html()}})
+        self.output.outputs = tuple(outputs)
 
     def summary(self) -> str:
         """The state as text: weights, then the key accounts and what changed."""
