@@ -99,6 +99,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "DEFAULT_MIN_SCORE",
     "DEFAULT_PER_MANAGER",
+    "LEAN",
     "QUADRANTS",
     "GROUPS",
     "DECISIONS",
@@ -233,6 +234,11 @@ QUADRANTS = {
     "maintain": N_("Maintain"),
     "manage_for_cash": N_("Manage for cash"),
 }
+#: What identification reads from a portfolio: ``kamkit.load(path, **LEAN)`` reads (and
+#: validates) only these tables and transaction columns, for large data.
+LEAN: dict = {"tables": ("accounts", "transactions", "opportunities", "wallet"),
+              "columns": {"transactions": ("date", "account_id", "doc_type", "quantity",
+                                           "revenue", "cost", "discount")}}
 #: Orders of the ordinal criteria (lowest first).
 _ORDINALS = {"relationship_stage": RELATIONSHIP_STAGES, "ladder_step": LADDER_STEPS}
 _YEARS = 3
@@ -344,48 +350,56 @@ def available_criteria(portfolio) -> dict[str, Criterion]:
     return out
 
 
-def _subportfolio(portfolio, ids: Sequence[str]):
-    """The same portfolio restricted to ``ids`` (cheap per-account calls on big data)."""
+def _per_account(portfolio, ids: Sequence[str]):
+    """Yield ``(account_id, portfolio of that account alone)`` for ``ids``.
+
+    The dossier's per-account functions look accounts up in every table they read;
+    splitting the tables once makes each call cost the same on 100 or 100,000 accounts.
+    """
     from kamkit.portfolio import Portfolio
 
     keep = pd.Index(ids).unique()
-    tables = {}
+    parts: dict[str, dict] = {}
     for name, frame in portfolio.tables.items():
         if "account_id" in frame.columns and name != "meta":
-            tables[name] = frame.loc[frame["account_id"].isin(keep)].reset_index(drop=True)
-        else:
-            tables[name] = frame
-    return Portfolio(tables=tables, meta=portfolio.meta, source=portfolio.source,
-                     report=portfolio.report, present=portfolio.present)
+            rows = frame.loc[frame["account_id"].isin(keep)]
+            parts[name] = {key: part for key, part in rows.groupby("account_id", sort=False,
+                                                                   observed=True)}
+    accounts = portfolio.accounts.set_index("account_id", drop=False)
+    for account_id in keep:
+        tables = {name: (parts[name].get(account_id, frame.iloc[0:0]) if name in parts
+                         else frame) for name, frame in portfolio.tables.items()}
+        tables["accounts"] = accounts.loc[[account_id]].reset_index(drop=True)
+        yield account_id, Portfolio(tables=tables, meta=portfolio.meta,
+                                    source=portfolio.source, present=portfolio.present)
 
 
 def _opportunity_values(portfolio, ids: pd.Index) -> pd.Series:
+    """Weighted opportunity in year three, by :func:`kamkit.dossier.size_of_opportunity`."""
     from kamkit.dossier import size_of_opportunity
 
     if not portfolio.has("opportunities"):
         return pd.Series(np.nan, index=ids)
-    with_opps = portfolio.opportunities["account_id"].dropna().unique()
-    sub = _subportfolio(portfolio, with_opps)
     out = pd.Series(0.0, index=ids)
-    for account_id in with_opps:
-        size = size_of_opportunity(sub, account_id)
+    for account_id, one in _per_account(portfolio,
+                                        portfolio.opportunities["account_id"].dropna()):
+        size = size_of_opportunity(one, account_id)
         out[account_id] = float(size.loc[size["horizon"] == _OPPORTUNITY_HORIZON,
                                          "weighted"].iloc[0])
     return out
 
 
 def _wallet_values(portfolio, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
-    """Our share of wallet and the headroom, in each account's latest wallet year."""
+    """Our share of wallet and the headroom in each account's latest wallet year, by
+    :func:`kamkit.dossier.share_of_wallet`."""
     from kamkit.dossier import US, share_of_wallet
 
     share = pd.Series(np.nan, index=ids)
     headroom = pd.Series(np.nan, index=ids)
     if not portfolio.has("wallet"):
         return share, headroom
-    with_wallet = portfolio.wallet["account_id"].dropna().unique()
-    sub = _subportfolio(portfolio, with_wallet)
-    for account_id in with_wallet:
-        sow = share_of_wallet(sub, account_id)
+    for account_id, one in _per_account(portfolio, portfolio.wallet["account_id"].dropna()):
+        sow = share_of_wallet(one, account_id)
         ours = sow[(sow["party"] == US) & (sow["year"] == sow["year"].max())]
         if ours.empty:
             continue
@@ -937,9 +951,7 @@ def _decide(values: pd.DataFrame, info: pd.DataFrame, available: dict[str, Crite
     reasons = _reasons(ids, total, points.to_numpy(), scores[names].to_numpy(), names, w,
                        available, decision, group, score_rank, revenue_rank, rank,
                        potential, typical, cap, min_score, cutoff, f_in, f_out, len(ids))
-    missing = values[names].isna().to_numpy()
-    missing_text = [", ".join(n for n, m in zip(names, row, strict=True) if m)
-                    for row in missing] if missing.any() else [""] * len(ids)
+    missing_text = _missing_text(values[names])
 
     table = pd.DataFrame({
         "account_id": ids,
@@ -962,6 +974,20 @@ def _decide(values: pd.DataFrame, info: pd.DataFrame, available: dict[str, Crite
                           weights=w, cap=cap, min_score=min_score, force_in=f_in,
                           force_out=f_out, criteria=available, as_of=portfolio.as_of,
                           currency=portfolio.currency, _accounts=info)
+
+
+def _missing_text(values: pd.DataFrame) -> np.ndarray:
+    """Per row, the names of the columns without a value ("growth, headroom")."""
+    missing = values.isna().to_numpy()
+    if not missing.any():
+        return np.full(len(values), "", dtype=object)
+    # One text per pattern of gaps, not per row: 100,000 accounts share a few patterns.
+    code = missing @ (1 << np.arange(missing.shape[1], dtype=np.int64))
+    patterns, inverse = np.unique(code, return_inverse=True)
+    names = list(values.columns)
+    texts = np.array([", ".join(n for i, n in enumerate(names) if p >> i & 1)
+                      for p in patterns], dtype=object)
+    return texts[inverse.ravel()]
 
 
 def _reasons(ids, total, points, scores, names, weights, available, decision, group, score_rank,
@@ -990,35 +1016,36 @@ def _reasons(ids, total, points, scores, names, weights, available, decision, gr
     minimum = _fmt_score(round(min_score, 1), lang)
     cutoff_text = _fmt_score(round(cutoff, 1), lang) if cutoff is not None else "\u2013"
     typical_text = _fmt_score(round(typical, 1), lang)
-    out = []
-    for i in range(n):
+    score_text = [_fmt_score(v, lang) for v in np.round(np.asarray(total, dtype=float), 1)]
+    out = np.empty(n, dtype=object)
+    # The many accounts that are simply not selected share one sentence but for their
+    # score: format it once, and put each score in.
+    for d, params in (("below_min_score", {"minimum": minimum}),
+                      ("cap_reached", {"cutoff": cutoff_text, "cap": cap})):
+        rows = np.flatnonzero(decision == d)
+        before, _sep, after = texts[d].format(score="\x00", **params).partition("\x00")
+        out[rows] = [before + score_text[i] + after for i in rows]
+    for i in np.flatnonzero(~np.isin(decision, ["below_min_score", "cap_reached"])):
         d = decision[i]
-        score = _fmt_score(round(float(total[i]), 1), lang)
         if d == "forced_in":
-            text = texts[d].format(reason=f_in[ids[i]])
+            out[i] = texts[d].format(reason=f_in[ids[i]])
         elif d == "forced_out":
-            text = texts[d].format(reason=f_out[ids[i]])
+            out[i] = texts[d].format(reason=f_out[ids[i]])
         elif d == "selected":
             best = [names[j] for j in top[i] if points[i, j] > 0]
-            text = texts[d].format(rank=int(score_rank[i]), n=n, score=score,
-                                   criteria=_labels(available, best))
-        elif d == "below_min_score":
-            text = texts[d].format(score=score, minimum=minimum)
-        elif d == "cap_reached":
-            text = texts[d].format(score=score, cutoff=cutoff_text, cap=cap)
+            out[i] = texts[d].format(rank=int(score_rank[i]), n=n, score=score_text[i],
+                                     criteria=_labels(available, best))
         else:
-            text = texts[d]
-        g = group[i]
-        if g == "big_not_key":
-            # where it loses the most points: weight x (100 - score)
-            weakest = sorted(non_revenue, key=lambda j: (-lost[i, j], j))[:2]
-            text += " " + texts[g].format(rank=int(revenue_rank[i]), criteria=_labels(
-                available, [names[j] for j in weakest]))
-        elif g == "potential_key":
-            text += " " + texts[g].format(potential=_fmt_score(round(float(potential[i]), 1),
-                                                               lang), typical=typical_text)
-        out.append(text)
-    return out
+            out[i] = texts[d]
+    for i in np.flatnonzero(group == "big_not_key"):
+        # where it loses the most points: weight x (100 - score)
+        weakest = sorted(non_revenue, key=lambda j: (-lost[i, j], j))[:2]
+        out[i] += " " + texts["big_not_key"].format(
+            rank=int(revenue_rank[i]), criteria=_labels(available, [names[j] for j in weakest]))
+    for i in np.flatnonzero(group == "potential_key"):
+        out[i] += " " + texts["potential_key"].format(
+            potential=_fmt_score(round(float(potential[i]), 1), lang), typical=typical_text)
+    return out.tolist()
 
 
 # --------------------------------------------------------------------------------------
