@@ -461,19 +461,25 @@ class _TableChecker:
                 out[column.name] = _default_series(column, len(frame))
         for name in extra:
             out[name] = frame[name]
-        typed = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+        # copy=False: the columns are new already; consolidating them would copy again
+        typed = pd.DataFrame(out, index=pd.RangeIndex(len(frame)), copy=False)
         if not missing:
             self.check_keys(typed)
         return typed
 
     def type_column(self, column: Column, series: pd.Series) -> pd.Series:
-        blank = _is_blank(series)
         kind = column.kind
         expected, params = _expected(column)
-        if kind in ("id", "text"):
-            values = _as_text(series)
-        elif kind == "category":
+        if kind in ("id", "text", "category", "bool"):
+            # _as_text strips and turns empty cells into NaN: its gaps are the blanks
+            # (one pass over the strings, not two).
             text = _as_text(series)
+            blank = text.isna().to_numpy()
+        else:
+            blank = _is_blank(series)
+        if kind in ("id", "text"):
+            values = text
+        elif kind == "category":
             mapping = {v: _category_key(v) for v in text.dropna().unique()}
             # Usually every value is written as its key already: then the text is the
             # result, and 10 M rows need no per-row mapping.
@@ -488,7 +494,7 @@ class _TableChecker:
             values = keys.where(~bad, np.nan).astype("str") if bad.any() else \
                 keys.astype("str")
         elif kind == "bool":
-            text = _as_text(series).str.lower()
+            text = text.str.lower()
             truthy = text.isin(_TRUE).to_numpy()
             falsy = text.isin(_FALSE).to_numpy()
             bad = text.notna().to_numpy() & ~truthy & ~falsy
