@@ -72,13 +72,22 @@ def read_parameters(path: str | Path) -> dict[str, Any]:
     return values
 
 
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop metadata that changes on every run (timings, papermill records, widget ids)."""
+    """Drop what changes on every run: timings, papermill records, widget ids.
+
+    A widget's view names a random model id, and without the widget state (never
+    stored) it cannot be shown from the file anyway; its text form stays.
+    """
     for key in _VOLATILE_NB_METADATA:
         nb.metadata.pop(key, None)
     for cell in nb.cells:
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(_WIDGET_VIEW, None)
     return nb
 
 

@@ -60,3 +60,26 @@ def test_panel_text_is_deterministic_and_follows_the_sliders():
     assert "Joined" in panel.summary()
     panel.cap.value = 2
     assert panel.state.result.cap == 2
+
+
+def test_committed_notebook_stores_the_panel_as_text_only():
+    import nbformat
+
+    from kamkit.notebooks import clean
+    from tests.conftest import ROOT
+
+    nb = nbformat.read(str(ROOT / "notebooks" / "01_identification.ipynb"), as_version=4)
+    panel = [o for c in nb.cells if c.cell_type == "code" and "weight_panel(" in c.source
+             for o in c.outputs]
+    assert panel and panel[0]["data"]["text/plain"].startswith("Weights: ")
+    assert all("application/vnd.jupyter.widget-view+json" not in o.get("data", {})
+               for c in nb.cells for o in c.get("outputs", []))
+    view = nbformat.from_dict({"cells": [{"cell_type": "code", "metadata": {}, "source": "",
+                                          "execution_count": 1, "outputs": [{
+                                              "output_type": "execute_result",
+                                              "execution_count": 1, "metadata": {},
+                                              "data": {"text/plain": "x",
+                                                       "application/vnd.jupyter.widget-"
+                                                       "view+json": {"model_id": "abc"}}}]}],
+                               "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    assert clean(view).cells[0].outputs[0].data == {"text/plain": "x"}
