@@ -520,7 +520,23 @@ def percentile_scores(values: pd.Series | Sequence[float]) -> pd.Series:
 
 
 def criterion_scores(values: pd.DataFrame) -> pd.DataFrame:
-    """Apply :func:`percentile_scores` to every column of :func:`criterion_values`."""
+    """Apply :func:`percentile_scores` to every column of :func:`criterion_values`.
+
+    Parameters
+    ----------
+    values : DataFrame
+        Raw values, one column per criterion.
+
+    Returns
+    -------
+    DataFrame
+        Scores 0-100, same shape.
+
+    Examples
+    --------
+    >>> criterion_scores(pd.DataFrame({"growth": [0.1, None, 0.5]}))["growth"].tolist()
+    [0.0, 0.0, 100.0]
+    """
     return pd.DataFrame({c: percentile_scores(values[c]) for c in values.columns},
                         index=values.index)
 
@@ -873,6 +889,14 @@ def reweigh(result: Identification, portfolio, weights: Mapping[str, float] | No
     Returns
     -------
     Identification
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> p = company_x()
+    >>> first = identify(p)
+    >>> reweigh(first, p, {"revenue_12m": 1.0}, max_key=3).key_accounts["account_id"].tolist()
+    ['CX-001', 'CX-002', 'CX-003']
     """
     return _decide(result.values, result._accounts, result.criteria, portfolio, weights,
                    **selection)
@@ -1159,6 +1183,14 @@ def criteria_table(result: Identification) -> pd.DataFrame:
         ``criterion`` (label), ``weight``, ``side`` (``customer`` or ``ours``),
         ``known`` (accounts with a value) and ``description``; a criterion known for
         fewer than two accounts, or without spread, contributes nothing.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> criteria_table(identify(company_x()))[["criterion", "weight", "known"]].tail(2)
+                criterion  weight  known
+    7       Collaboration    0.15    150
+    8  Relationship stage    0.10    150
     """
     rows = []
     for name, weight in result.weights.items():
@@ -1184,6 +1216,15 @@ def ranking(result: Identification, top: int | None = None) -> pd.DataFrame:
     DataFrame
         ``score_rank``, ``account_id``, ``name``, ``score``, ``group``, then one
         ``<criterion>_points`` column per weighted criterion.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> r = ranking(identify(company_x(), {"revenue_12m": 1, "strategic_role": 1}), top=2)
+    >>> r[["account_id", "revenue_12m_points", "strategic_role_points"]].round(1)
+      account_id  revenue_12m_points  strategic_role_points
+    0     CX-126                44.0                   47.3
+    1     CX-005                43.6                   47.3
     """
     t = result.table if top is None else result.table.head(top)
     pts = result.points.reindex(t["account_id"])
@@ -1306,6 +1347,12 @@ def abc_summary(curve: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``abc``, ``accounts``, ``customer_share``, ``revenue_12m``, ``revenue_share``.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> abc_summary(concentration(company_x()))[["abc", "accounts"]].values.tolist()
+    [['A', 10], ['B', 26], ['C', 114]]
     """
     n = max(len(curve), 1)
     rows = []
@@ -1348,6 +1395,13 @@ def portfolio_matrix(result: Identification, accounts: str = "candidates") -> pd
         ``account_id``, ``name``, ``attractiveness``, ``strength``, ``quadrant``,
         ``revenue`` (last twelve months, for the bubble size), ``group``; best score
         first.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> m = portfolio_matrix(identify(company_x())).set_index("account_id")
+    >>> m.loc[["CX-001", "CX-009"], "quadrant"].tolist()
+    ['invest_for_growth', 'invest_selectively']
     """
     if accounts not in ("candidates", "all"):
         raise ParameterError("accounts", _("choose candidates or all"))

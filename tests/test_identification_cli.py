@@ -1,4 +1,4 @@
-"""``kamkit identify``: the same selection as the notebook, readable, CSV or JSON; exit 2 on bad input."""
+"""``kamkit identify``: readable, CSV or JSON output of the selection; exit 2 on bad input."""
 
 from __future__ import annotations
 

@@ -46,6 +46,14 @@ def concentration_chart(curve: pd.DataFrame, top: float = 0.2,
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from kamkit import identification
+    >>> from kamkit.charts import title_of
+    >>> from kamkit.synth import company_x
+    >>> title_of(concentration_chart(identification.concentration(company_x())))
+    'Concentration of revenue (Pareto curve)'
     """
     fig = new_figure(7.0, 4.2)
     title = _("Concentration of revenue (Pareto curve)")
@@ -99,6 +107,14 @@ def score_chart(ranking: pd.DataFrame, min_score: float | None = None) -> Figure
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from kamkit import identification
+    >>> from kamkit.synth import company_x
+    >>> fig = score_chart(identification.ranking(identification.identify(company_x()), 5))
+    >>> [t.get_text()[:6] for t in fig.axes[0].get_yticklabels()]
+    ['CX-001', 'CX-005', 'CX-002', 'CX-003', 'CX-013']
     """
     title = _("Score by criterion")
     fig = new_figure(7.5, 0.32 * max(len(ranking), 4) + 1.6)
@@ -148,6 +164,15 @@ def matrix_chart(matrix: pd.DataFrame, middle: float = 50.0) -> Figure:
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from kamkit import identification
+    >>> from kamkit.synth import company_x
+    >>> result = identification.identify(company_x())
+    >>> fig = matrix_chart(identification.portfolio_matrix(result), language="pl")
+    >>> len(fig.axes)
+    1
     """
     title = _("Account attractiveness and our relative strength")
     fig = new_figure(7.5, 5.6)
@@ -200,6 +225,15 @@ def stability_chart(stability: pd.DataFrame, tolerance: float = 0.1) -> Figure:
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from kamkit import identification
+    >>> from kamkit.synth import company_x
+    >>> result = identification.identify(company_x())
+    >>> stability = identification.weight_stability(result, draws=20)
+    >>> [float(x) for x in stability_chart(stability.table).axes[0].get_xlim()]
+    [0.0, 100.0]
     """
     title = _("How often each account is selected when the weights move")
     fig = new_figure(8.0, 0.3 * max(len(stability), 4) + 1.5)

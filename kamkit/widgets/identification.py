@@ -189,5 +189,13 @@ def weight_panel(portfolio, start: idn.Identification,
     Returns
     -------
     WeightPanel
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> p = company_x()
+    >>> panel = weight_panel(p, idn.identify(p))
+    >>> panel.sliders["strategic_role"].value, panel.cap.value
+    (0.15, 9)
     """
     return WeightPanel(portfolio, start, criteria)
