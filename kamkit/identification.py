@@ -790,6 +790,36 @@ def _total(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.round(scores @ weights, 9)
 
 
+def _score_range(scores: np.ndarray, weights: np.ndarray, spread: float
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest score of each account (rows) when every weight may move by up
+    to ``spread`` up or down (then normalised).
+
+    A weighted mean is largest when the weights are at their top on the criteria where
+    the account scores best and at their bottom elsewhere (smallest: the other way
+    round), so trying each cut of the criteria sorted by score finds both exactly.
+    """
+    n, k = scores.shape
+    if k == 0 or n == 0:
+        return np.zeros(n), np.zeros(n)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    s = np.take_along_axis(scores, order, axis=1)  # best criterion first
+    w = weights[order]
+    top, bottom = w * (1 + spread), w * (1 - spread)
+    zero = np.zeros((n, 1))
+
+    def extreme(first: np.ndarray, rest: np.ndarray, pick) -> np.ndarray:
+        # cut j: the j best criteria weigh `first`, the others `rest`
+        num = np.hstack([zero, np.cumsum(first * s, axis=1)]) + (
+            (rest * s).sum(axis=1, keepdims=True)
+            - np.hstack([zero, np.cumsum(rest * s, axis=1)]))
+        den = np.hstack([zero, np.cumsum(first, axis=1)]) + (
+            rest.sum(axis=1, keepdims=True) - np.hstack([zero, np.cumsum(rest, axis=1)]))
+        return pick(num / den, axis=1)
+
+    return extreme(bottom, top, np.min), extreme(top, bottom, np.max)
+
+
 def _select(score: np.ndarray, forced_in: np.ndarray, blocked: np.ndarray, cap: int,
             min_score: float) -> np.ndarray:
     """Selected mask: forced-in accounts, then the best eligible scores (ties: row order,
@@ -1533,19 +1563,17 @@ def weight_stability(result: Identification, draws: int = 500, spread: float = 0
     blocked = np.isin(ids, list(result.force_out)) | declined
     total = _total(scores, base)
     chosen = _select(total, forced_in, blocked, result.cap, result.min_score)
-    # Weights move by at most a factor 1 +- spread, so a score by at most a factor
-    # ratio = (1 + spread) / (1 - spread) either way. An account needs ratio * score to
-    # reach min_score; and when the `slots` best eligible accounts stay above min_score
-    # in every draw (cutoff / ratio >= min_score), to reach the draw's last place,
-    # which is at least cutoff / ratio. Accounts below both bounds are never selected
-    # and are left out of the arithmetic: the shares are exact, and big data stays fast.
-    ratio = (1 + spread) / (1 - spread)
-    eligible_scores = total[~blocked & ~forced_in]
+    # Accounts that no draw can select are left out of the arithmetic, exactly: each
+    # account's lowest and highest possible score over all jittered weights bound it.
+    # The `slots` best lowest scores are reached in every draw, so an account whose
+    # highest score stays below them (or below min_score) is never selected.
+    low, high = _score_range(scores, base, spread)
     slots = result.cap - int(forced_in.sum())
-    lower = result.min_score / ratio
-    if slots > 0 and len(eligible_scores) > slots:
-        lower = max(lower, np.sort(eligible_scores)[-slots] / ratio ** 2)
-    consider = forced_in | (~blocked & (total >= lower - 1e-9) & (slots > 0))
+    eligible_low = low[~blocked & ~forced_in]
+    threshold = result.min_score
+    if slots > 0 and len(eligible_low) >= slots:
+        threshold = max(threshold, float(np.sort(eligible_low)[-slots]))
+    consider = forced_in | (~blocked & (high >= threshold - 1e-9) & (slots > 0))
     rows = np.flatnonzero(consider)
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1 - spread, 1 + spread, size=(draws, len(names)))

@@ -430,3 +430,23 @@ def test_portfolio_without_optional_tables_still_scores():
     table = idn.criteria_table(r).set_index("criterion")
     assert table.at["Wallet headroom", "known"] == 0
     assert (r.points["headroom"] == 0).all() and (r.points["opportunity_value"] == 0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_score_range_is_the_exact_range_over_jittered_weights(data):
+    import itertools
+
+    k = data.draw(st.integers(1, 5))
+    rows = data.draw(st.integers(1, 6))
+    scores = np.array(data.draw(st.lists(st.lists(st.floats(0, 100), min_size=k, max_size=k),
+                                         min_size=rows, max_size=rows)))
+    weights = np.array(data.draw(st.lists(st.floats(0.01, 1), min_size=k, max_size=k)))
+    weights /= weights.sum()
+    spread = data.draw(st.floats(0, 0.9))
+    low, high = idn._score_range(scores, weights, spread)
+    # a linear-fractional function over a box takes its extremes at the vertices
+    vertices = np.array([weights * (1 + spread * np.array(signs))
+                         for signs in itertools.product((-1, 1), repeat=k)])
+    totals = scores @ (vertices / vertices.sum(axis=1, keepdims=True)).T
+    assert np.allclose(low, totals.min(axis=1)) and np.allclose(high, totals.max(axis=1))
