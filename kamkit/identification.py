@@ -81,6 +81,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -947,7 +948,7 @@ def _decide(values: pd.DataFrame, info: pd.DataFrame, available: dict[str, Crite
                     "cannot be a criterion").format(name=name))
     w = check_weights(weights, available)
     cap = key_account_cap(portfolio, max_key, key_account_managers, accounts_per_manager)
-    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not (
+    if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real) or not (
             0 <= float(min_score) <= 100):
         raise ParameterError("min_score", _("a score from 0 to 100; got {value!r}").format(
             value=min_score))
@@ -1548,7 +1549,7 @@ def weight_stability(result: Identification, draws: int = 500, spread: float = 0
     draws = _whole("draws", draws, 1)
     seed = _whole("seed", seed, 0)
     for name, value, high in (("spread", spread, 0.9), ("tolerance", tolerance, 0.5)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
                 0 <= value <= high):
             raise ParameterError(name, _("a number from 0 to {high}; got {value!r}").format(
                 high=high, value=value))
