@@ -1143,8 +1143,15 @@ def _value_text(criterion: Criterion, value: float, currency: str | None) -> str
     return format_number(value, 0 if float(value).is_integer() else 2)
 
 
-def explain(result: Identification, account_id: str) -> pd.DataFrame:
+def explain(result: Identification, account_id: str | Sequence[str]) -> pd.DataFrame:
     """Why an account has its score: one row per weighted criterion.
+
+    Parameters
+    ----------
+    result : Identification
+    account_id : str or sequence of str
+        One account, or several (then the table starts with ``account_id`` and
+        repeats the criteria for each; an empty sequence gives an empty table).
 
     Returns
     -------
@@ -1165,6 +1172,12 @@ def explain(result: Identification, account_id: str) -> pd.DataFrame:
     >>> e[["criterion", "value"]].head(2).values.tolist()
     [['Revenue (12 months)', '158,115 EUR'], ['Revenue (3 years)', '438,593 EUR']]
     """
+    columns = ["criterion", "value", "score", "weight", "points"]
+    if not isinstance(account_id, str):
+        parts = [explain(result, a).assign(account_id=a) for a in account_id]
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=[*columns, "account_id"])
+        return frame[["account_id", *columns]]
     account_id = _resolve(result, account_id)
     rows = []
     for name, weight in result.weights.items():
@@ -1175,7 +1188,7 @@ def explain(result: Identification, account_id: str) -> pd.DataFrame:
                      "score": float(result.scores.at[account_id, name]),
                      "weight": weight,
                      "points": float(result.points.at[account_id, name])})
-    return pd.DataFrame(rows, columns=["criterion", "value", "score", "weight", "points"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def contrasting_accounts(result: Identification) -> list[str]:

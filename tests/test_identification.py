@@ -93,6 +93,9 @@ def test_points_add_up_to_the_score_and_explain_each_line():
     assert e["value"].tolist() == ["1,000 EUR", "2", "3"]
     assert e["points"].sum() == pytest.approx(70.0)
     assert idn.explain(r, "a ").equals(e)  # ids match as forgivingly as everywhere
+    both = idn.explain(r, ["A", "B"])
+    assert both["account_id"].tolist() == ["A"] * 3 + ["B"] * 3
+    assert idn.explain(r, []).empty
     with pytest.raises(UnknownAccountError, match="Did you mean: 'A'"):
         idn.explain(r, "A1")
 
