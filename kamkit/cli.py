@@ -142,6 +142,82 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _pairs(option: str, text: str | None, numbers: bool) -> dict[str, object]:
+    """``name=value,name=value`` (or one ``id=reason`` per option) as a dict."""
+    out: dict[str, object] = {}
+    if not text:
+        return out
+    items = text.split(",") if numbers else [text]
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            example = "revenue_12m=0.3,strategic_role=0.2" if numbers else \
+                '"CX-006=board decision"'
+            raise ParameterError(option, _("write NAME=VALUE, such as {example}; got {text!r}"
+                                           ).format(example=example, text=item))
+        if numbers:
+            try:
+                out[name.strip()] = float(value)
+            except ValueError:
+                raise ParameterError(option, _("the weight of {name} must be a number; got "
+                                               "{value!r}").format(name=name.strip(),
+                                                                   value=value)) from None
+        else:
+            out[name.strip()] = value.strip()
+    return out
+
+
+def _cmd_identify(args: argparse.Namespace) -> int:
+    import json
+
+    from kamkit import identification as idn
+    from kamkit.artifacts import to_jsonable
+    from kamkit.portfolio import load
+    from kamkit.present import table
+
+    weights = _pairs("--weights", args.weights, numbers=True) or None
+    force_in: dict[str, object] = {}
+    for item in args.force_in or []:
+        force_in.update(_pairs("--force-in", item, numbers=False))
+    force_out: dict[str, object] = {}
+    for item in args.force_out or []:
+        force_out.update(_pairs("--force-out", item, numbers=False))
+    portfolio = load(args.path, **idn.LEAN) if args.lean else load(args.path)
+    result = idn.identify(portfolio, weights, max_key=args.max_key,
+                          key_account_managers=args.key_account_managers,
+                          accounts_per_manager=args.per_manager, min_score=args.min_score,
+                          force_in=force_in, force_out=force_out)
+    if args.format == "json":
+        data = idn.result_data(result, idn.portfolio_matrix(result))
+        print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2, sort_keys=True))
+    elif args.format == "csv":
+        columns = ["score_rank", "account_id", "name", "revenue_12m", "score", "selected",
+                   "rank", "group", "decision", "reason", "missing"]
+        sys.stdout.write(result.table[columns].to_csv(index=False, lineterminator="\n"))
+    else:
+        cur = portfolio.currency
+        sections = [
+            (_("Key accounts: {n} of at most {cap} (minimum score {minimum})").format(
+                n=len(result.key_accounts), cap=result.cap, minimum=result.min_score),
+             result.key_accounts, ["rank", "account_id", "name", "score", "revenue_12m",
+                                   "reason"]),
+            (_("Big but not key"), result.big_not_key,
+             ["account_id", "name", "score", "revenue_12m", "reason"]),
+            (_("May become key"), result.potential_key,
+             ["account_id", "name", "score", "potential_score", "reason"]),
+        ]
+        for title, frame, columns in sections:
+            print(title)
+            if frame.empty:
+                print("  \u2013")
+            else:
+                print(table(frame, columns=columns, currency=cur).to_string())
+            print()
+        print(_("Weights: {weights}").format(weights=", ".join(
+            f"{name} {value:.2f}" for name, value in result.weights.items())))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kamkit`` command (one sub-command per task)."""
     parser = argparse.ArgumentParser(
@@ -185,6 +261,35 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "kit's)")
     _add_language(p)
     p.set_defaults(handler=_cmd_run)
+
+    p = sub.add_parser("identify", help="score the accounts and select the key accounts",
+                       description="Score every account against the weighted criteria of "
+                                   "stage 1 and select the key accounts (cap, minimum "
+                                   "score, overrides). Exit code 2 for bad data or "
+                                   "parameters.")
+    p.add_argument("path", help="portfolio folder or .xlsx workbook")
+    p.add_argument("--weights", metavar="NAME=VALUE,...",
+                   help="criterion weights, e.g. revenue_12m=0.3,strategic_role=0.2 "
+                        "(default: kamkit's definition; normalised to sum to 1)")
+    p.add_argument("--max-key", type=int, default=None, metavar="N",
+                   help="cap on key accounts (default: managers x accounts per manager)")
+    p.add_argument("--key-account-managers", type=int, default=None, metavar="N",
+                   help="number of key account managers (default: from the portfolio's meta)")
+    p.add_argument("--per-manager", type=int, default=3, metavar="N",
+                   help="key accounts per manager, 1 to 3 (default: 3)")
+    p.add_argument("--min-score", type=float, default=50.0, metavar="X",
+                   help="minimum score 0-100 of a selected account (default: 50)")
+    p.add_argument("--force-in", action="append", metavar="ID=REASON",
+                   help="select this account whatever its score (repeatable)")
+    p.add_argument("--force-out", action="append", metavar="ID=REASON",
+                   help="never select this account (repeatable)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table for reading, csv (every account) or json (identification.json)")
+    p.add_argument("--lean", action="store_true",
+                   help="load and validate only the tables and columns identification "
+                        "uses (large portfolios; the rest is not read)")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_identify)
 
     p = sub.add_parser("synth", help="generate a seeded synthetic portfolio",
                        description="Generate a synthetic portfolio (the same seed always "

@@ -73,6 +73,8 @@ def read_parameters(path: str | Path) -> dict[str, Any]:
     return values
 
 
+
+
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop what changes on every run (timings, papermill records, widget ids).
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from kamkit.schema import SCHEMAS, TABLES
 from kamkit.validation import Location, Problem, ValidationReport, type_tables
 
 __all__ = ["Portfolio", "PortfolioMeta", "load", "validate", "from_frames", "save",
-           "PortfolioSummary"]
+           "PortfolioSummary", "lean_columns", "CHECKED_TOGETHER"]
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,38 @@ def _portfolio_from(tables: dict[str, pd.DataFrame], meta: dict[str, object], so
     )
 
 
-def _check(path: str | Path, today: _dt.date | None = None
+#: Columns a lean load always reads with a table, because a check needs them: links
+#: between tables (``account_id`` ...), keys, and the sign rule of transactions (a
+#: negative revenue is only valid on a return or credit note).
+CHECKED_TOGETHER: dict[str, tuple[str, ...]] = {
+    "transactions": ("date", "account_id", "doc_type", "quantity", "revenue", "cost"),
+}
+
+
+def lean_columns(table: str, columns: Iterable[str]) -> set[str]:
+    """``columns`` of ``table`` plus every column its checks need (see :func:`load`).
+
+    Examples
+    --------
+    >>> sorted(lean_columns("transactions", ["revenue"]))
+    ['account_id', 'cost', 'date', 'doc_type', 'quantity', 'revenue']
+    """
+    schema = SCHEMAS[table]
+    wanted = set(columns) | set(CHECKED_TOGETHER.get(table, ()))
+    wanted |= {c.name for c in schema.columns if c.references or c.unique}
+    wanted |= set(schema.key)
+    unknown = sorted(c for c in columns if not schema.has_column(c))
+    if unknown:
+        from kamkit.exceptions import ParameterError
+
+        raise ParameterError("columns", _("{table} has no column {columns}").format(
+            table=table, columns=", ".join(unknown)))
+    return wanted
+
+
+def _check(path: str | Path, today: _dt.date | None = None,
+           tables: Iterable[str] | None = None,
+           columns: Mapping[str, Iterable[str]] | None = None
            ) -> tuple[ValidationReport, dict[str, pd.DataFrame], dict[str, object], set[str]]:
     path = Path(path)
     report = ValidationReport(str(path))
@@ -306,10 +337,37 @@ def _check(path: str | Path, today: _dt.date | None = None
         report.problems.append(Problem("error", "not_found", "", Location(str(path), None, ""),
                                        note=N_("there is no folder or workbook at this path")))
         return report, {}, {}, set()
-    raw, problems, _fmt = read_portfolio_files(path)
-    tables, meta = type_tables(raw, problems, today=today)
+    selected = None
+    if tables is not None:
+        unknown = sorted(set(tables) - set(SCHEMAS))
+        if unknown:
+            from kamkit.exceptions import ParameterError
+
+            raise ParameterError("tables", _("no table of the data dictionary is called "
+                                             "{names}").format(names=", ".join(unknown)))
+        selected = {*tables, *(n for n, sch in SCHEMAS.items() if sch.required), "meta"}
+    wanted = {name: lean_columns(name, cols) for name, cols in (columns or {}).items()}
+    raw, problems, _fmt = read_portfolio_files(path, selected, wanted)
+    tables_, meta = type_tables(raw, problems, today=today)
+    if selected is not None:
+        # A table left out on purpose is not "missing": say that it was not read.
+        problems = [q for q in problems if not (q.code == "missing_table" and
+                                                q.severity == "notice" and
+                                                q.table not in selected)]
+        for name in TABLES:
+            if name not in selected:
+                problems.append(Problem("notice", "not_loaded", name,
+                                        Location(name, None, "none"),
+                                        note=N_("not read by this lean load, so neither "
+                                                "checked nor available")))
+    for t in raw:
+        if t.skipped:
+            problems.append(Problem("notice", "not_loaded", t.name, t.location,
+                                    note=N_("columns not read by this lean load, so "
+                                            "neither checked nor available: {columns}"),
+                                    params=(("columns", ", ".join(t.skipped)),)))
     report.extend(problems)
-    return report, tables, meta, {t.name for t in raw}
+    return report, tables_, meta, {t.name for t in raw}
 
 
 def validate(path: str | Path, *, today: _dt.date | None = None) -> ValidationReport:
@@ -330,7 +388,9 @@ def validate(path: str | Path, *, today: _dt.date | None = None) -> ValidationRe
     return _check(path, today)[0]
 
 
-def load(path: str | Path, *, today: _dt.date | None = None) -> Portfolio:
+def load(path: str | Path, *, today: _dt.date | None = None,
+         tables: Iterable[str] | None = None,
+         columns: Mapping[str, Iterable[str]] | None = None) -> Portfolio:
     """Load and validate the portfolio at ``path``.
 
     Parameters
@@ -339,6 +399,19 @@ def load(path: str | Path, *, today: _dt.date | None = None) -> Portfolio:
         A folder of CSV or Parquet files, or an ``.xlsx`` workbook.
     today : datetime.date, optional
         See :func:`validate`.
+    tables : iterable of str, optional
+        A *lean load*: read only these tables (the required ``accounts`` and
+        ``transactions`` and ``meta`` are always read). Default: every table.
+    columns : mapping of table name to column names, optional
+        A lean load of columns: read only these columns of a table, plus those its
+        checks need (:func:`lean_columns`: ids, keys, links between tables, and the
+        sign rule's ``doc_type``, ``quantity``, ``revenue`` and ``cost``).
+
+        Everything that is read is validated as in a full load. What is left out is
+        neither checked nor available (``portfolio.has`` is false for a table not
+        read, and a column not read is absent from its table), and the report lists
+        it as a ``not_loaded`` notice. Use it for one stage on large data, e.g.
+        ``load(path, **kamkit.identification.LEAN)``.
 
     Returns
     -------
@@ -349,10 +422,10 @@ def load(path: str | Path, *, today: _dt.date | None = None) -> Portfolio:
     PortfolioValidationError
         When any error is found; its ``report`` lists every problem.
     """
-    report, tables, meta, present = _check(path, today)
+    report, tables_, meta, present = _check(path, today, tables, columns)
     if not report.ok:
         raise PortfolioValidationError(report)
-    return _portfolio_from(tables, meta, str(path), report, present)
+    return _portfolio_from(tables_, meta, str(path), report, present)
 
 
 def from_frames(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, object] | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,9 @@ class RawTable:
         Normalised header -> header as written in the file.
     decimal_comma : bool
         The file writes decimals with a comma (European Excel CSV).
+    skipped : tuple of str
+        Columns the file has but the caller chose not to read (a lean load): they are
+        neither typed nor checked, and the report says so.
     """
 
     name: str
@@ -52,6 +56,7 @@ class RawTable:
     location: Location
     headers: dict[str, str] = field(default_factory=dict)
     decimal_comma: bool = False
+    skipped: tuple[str, ...] = ()
 
 
 def detect_format(path: Path) -> str:
@@ -80,14 +85,22 @@ def detect_format(path: Path) -> str:
     return "unknown"
 
 
-def read_portfolio_files(path: str | Path) -> tuple[list[RawTable], list[Problem], str]:
-    """Read every table found at ``path``.
+def read_portfolio_files(path: str | Path, tables: Collection[str] | None = None,
+                         columns: Mapping[str, Collection[str]] | None = None
+                         ) -> tuple[list[RawTable], list[Problem], str]:
+    """Read every table found at ``path`` (or only some tables and columns).
 
     Parameters
     ----------
     path : str or Path
         A folder of ``<table>.csv`` files, a folder of ``<table>.parquet`` files, or one
         ``.xlsx`` workbook with one sheet per table.
+    tables : collection of str, optional
+        Read only these tables (``meta`` is always read). Default: all.
+    columns : mapping of table name to column names, optional
+        Read only these columns of a table (normalised names); the others are recorded
+        in :attr:`RawTable.skipped`. Parquet and CSV files are read column by column,
+        so the columns left out cost (almost) nothing.
 
     Returns
     -------
@@ -100,12 +113,13 @@ def read_portfolio_files(path: str | Path) -> tuple[list[RawTable], list[Problem
     """
     path = Path(path)
     fmt = detect_format(path)
+    select = _Selection(tables, columns)
     if fmt == "csv":
-        tables, problems = _read_folder(path, ".csv", _read_csv)
+        read, problems = _read_folder(path, ".csv", _read_csv, select)
     elif fmt == "parquet":
         if path.is_file():
             path = path.parent
-        tables, problems = _read_folder(path, ".parquet", _read_parquet)
+        read, problems = _read_folder(path, ".parquet", _read_parquet, select)
     elif fmt == "xlsx":
         if path.is_dir():
             books = sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx")
@@ -115,16 +129,32 @@ def read_portfolio_files(path: str | Path) -> tuple[list[RawTable], list[Problem
                     "one .xlsx workbook in the folder, or the path of the workbook itself"),
                     found=tuple(b.name for b in books))], fmt
             path = books[0]
-        tables, problems = _read_workbook(path)
+        read, problems = _read_workbook(path, select)
     else:
         loc = Location(path.name, None, "unknown")
         return [], [Problem("error", "no_tables", "", loc, expected=N_(
             "a folder of CSV files (accounts.csv, transactions.csv ...), a folder of Parquet "
             "files, or one .xlsx workbook with a sheet per table"))], fmt
-    return tables, problems, fmt
+    return read, problems, fmt
 
 
-def _read_folder(folder: Path, suffix: str, reader) -> tuple[list[RawTable], list[Problem]]:
+class _Selection:
+    """Which tables and columns a (lean) read wants."""
+
+    def __init__(self, tables: Collection[str] | None,
+                 columns: Mapping[str, Collection[str]] | None) -> None:
+        self.tables = None if tables is None else {*tables, "meta"}
+        self.columns = {k: set(v) for k, v in (columns or {}).items()}
+
+    def table(self, name: str) -> bool:
+        return self.tables is None or name in self.tables
+
+    def wanted(self, name: str) -> set[str] | None:
+        return self.columns.get(name)
+
+
+def _read_folder(folder: Path, suffix: str, reader, select: _Selection
+                 ) -> tuple[list[RawTable], list[Problem]]:
     tables: list[RawTable] = []
     problems: list[Problem] = []
     by_table: dict[str, list[Path]] = {}
@@ -132,6 +162,8 @@ def _read_folder(folder: Path, suffix: str, reader) -> tuple[list[RawTable], lis
         if file.is_file() and file.suffix.lower() == suffix:
             by_table.setdefault(normalise_header(file.stem), []).append(file)
     for name, files in by_table.items():
+        if name in SCHEMAS and not select.table(name):
+            continue
         if name not in SCHEMAS:
             problems.append(Problem("warning", "unknown_table", name,
                                     Location(files[0].name, None, suffix[1:]),
@@ -144,7 +176,7 @@ def _read_folder(folder: Path, suffix: str, reader) -> tuple[list[RawTable], lis
                                     expected=N_("one file per table"),
                                     found=tuple(f.name for f in files)))
             continue
-        table, file_problems = reader(name, files[0])
+        table, file_problems = reader(name, files[0], select.wanted(name))
         problems.extend(file_problems)
         if table is not None:
             tables.append(table)
@@ -159,7 +191,8 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:
+def _read_csv(name: str, file: Path, wanted: set[str] | None = None
+              ) -> tuple[RawTable | None, list[Problem]]:
     loc = Location(file.name, None, "csv")
     data = file.read_bytes()
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
@@ -178,9 +211,13 @@ def _read_csv(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            usecols = None if wanted is None else (
+                lambda header: not normalise_header(header) or normalise_header(header)
+                in wanted or str(header).startswith("Unnamed"))
             frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str,
                                 keep_default_na=False, skip_blank_lines=False,
-                                quoting=csv.QUOTE_MINIMAL, index_col=False, engine="c")
+                                quoting=csv.QUOTE_MINIMAL, index_col=False, engine="c",
+                                usecols=usecols)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         ragged = _ragged_rows(text, delimiter)
         if ragged:
@@ -194,7 +231,12 @@ def _read_csv(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:
                                   found=tuple(f"{n} fields" for _r, n in rows))]
         return None, [Problem("error", "unreadable", name, loc, expected=N_(
             "the same number of fields on every row"), found=(str(exc).strip(),))]
-    return _finish(name, frame, loc, first_row=2, decimal_comma=delimiter == ";")
+    return _finish(name, frame, loc, first_row=2, decimal_comma=delimiter == ";",
+                   wanted=wanted, all_headers=_csv_headers(first_line, delimiter))
+
+
+def _csv_headers(first_line: str, delimiter: str) -> list[str]:
+    return next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
 
 
 def _ragged_rows(text: str, delimiter: str) -> tuple[int, list[tuple[int, int]]] | None:
@@ -210,17 +252,25 @@ def _ragged_rows(text: str, delimiter: str) -> tuple[int, list[tuple[int, int]]]
     return (len(header), rows) if rows else None
 
 
-def _read_parquet(name: str, file: Path) -> tuple[RawTable | None, list[Problem]]:
+def _read_parquet(name: str, file: Path, wanted: set[str] | None = None
+                  ) -> tuple[RawTable | None, list[Problem]]:
     loc = Location(file.name, None, "parquet")
     try:
-        frame = pd.read_parquet(file)
+        import pyarrow.parquet as pq
+
+        headers = list(pq.read_schema(file).names)
+        read = None if wanted is None else [h for h in headers if normalise_header(h) in wanted]
+        frame = pd.read_parquet(file, columns=read)
     except Exception as exc:  # pyarrow raises many kinds; each means "not readable"
         return None, [Problem("error", "unreadable", name, loc, expected=N_(
             "a readable Parquet file"), found=(f"{type(exc).__name__}: {exc}",))]
-    return _finish(name, frame, loc, first_row=1, decimal_comma=False)
+    return _finish(name, frame, loc, first_row=1, decimal_comma=False, wanted=wanted,
+                   all_headers=headers)
 
 
-def _read_workbook(book: Path) -> tuple[list[RawTable], list[Problem]]:
+def _read_workbook(book: Path, select: _Selection | None = None
+                   ) -> tuple[list[RawTable], list[Problem]]:
+    select = select or _Selection(None, None)
     from openpyxl import load_workbook
 
     tables: list[RawTable] = []
@@ -236,7 +286,7 @@ def _read_workbook(book: Path) -> tuple[list[RawTable], list[Problem]]:
         for sheet_name in wb.sheetnames:
             name = normalise_header(sheet_name)
             loc = Location(book.name, sheet_name, "xlsx")
-            if name not in SCHEMAS:
+            if name not in SCHEMAS or not select.table(name):
                 continue  # instructions and the user's own sheets are left alone
             if name in seen:
                 problems.append(Problem("error", "ambiguous_files", name, loc,
@@ -258,7 +308,9 @@ def _read_workbook(book: Path) -> tuple[list[RawTable], list[Problem]]:
                                   for r in body],
                                  columns=[("" if h is None else str(h)) for h in header[:width]],
                                  dtype=object)
-            table, sheet_problems = _finish(name, frame, loc, first_row=2, decimal_comma=False)
+            table, sheet_problems = _finish(name, frame, loc, first_row=2, decimal_comma=False,
+                                            wanted=select.wanted(name),
+                                            all_headers=list(frame.columns))
             problems.extend(sheet_problems)
             if table is not None:
                 tables.append(table)
@@ -287,8 +339,17 @@ def _blank(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _finish(name: str, frame: pd.DataFrame, loc: Location, first_row: int,
-            decimal_comma: bool) -> tuple[RawTable | None, list[Problem]]:
+            decimal_comma: bool, wanted: set[str] | None = None,
+            all_headers: list[str] | None = None) -> tuple[RawTable | None, list[Problem]]:
     problems: list[Problem] = []
+    skipped: tuple[str, ...] = ()
+    if wanted is not None:
+        # Columns the file has and the caller did not ask for: recorded, not read.
+        present = [normalise_header(h) for h in (all_headers or [])]
+        skipped = tuple(dict.fromkeys(h for h in present if h and h not in wanted
+                                      and not h.startswith("unnamed")))
+        drop = [c for c in frame.columns if normalise_header(c) in skipped]
+        frame = frame.drop(columns=drop)
     headers: dict[str, str] = {}
     columns: list[str] = []
     for i, original in enumerate(frame.columns):
@@ -312,8 +373,8 @@ def _finish(name: str, frame: pd.DataFrame, loc: Location, first_row: int,
             continue
         headers[norm] = original
         columns.append(norm)
-    frame = frame.copy()
-    frame.columns = columns
+    # set_axis, not copy + assign: with copy-on-write no data is copied (10 M rows).
+    frame = frame.set_axis(columns, axis=1)
     frame = frame[[c for c in columns if not c.startswith("__")]]
     rows = np.arange(first_row, first_row + len(frame))
     keep = ~_blank(frame)
@@ -321,4 +382,4 @@ def _finish(name: str, frame: pd.DataFrame, loc: Location, first_row: int,
         frame = frame.loc[keep]
         rows = rows[keep]
     frame = frame.reset_index(drop=True)
-    return RawTable(name, frame, rows, loc, headers, decimal_comma), problems
+    return RawTable(name, frame, rows, loc, headers, decimal_comma, skipped), problems

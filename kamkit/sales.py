@@ -45,11 +45,65 @@ def period(as_of: pd.Timestamp, months: int = 12, offset_years: int = 0
     return pd.Timestamp(start), pd.Timestamp(end)
 
 
-def _aggregate(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    grouped = frame.groupby(by, sort=True, observed=True)
-    out = grouped[["revenue", "cost", "quantity", "discount"]].sum()
-    out["lines"] = grouped.size()
+_SUMMED = ("revenue", "cost", "quantity", "discount")
+
+
+def _aggregate(frame: pd.DataFrame, by: list[str], year: np.ndarray | None = None,
+               years: int = 0) -> pd.DataFrame:
+    """Sums and line counts per group of ``by``, groups sorted, only groups with lines.
+
+    ``year`` (with ``years``) adds a last level ``year`` from integer codes 0..years-1
+    given per line; lines with a negative code are left out.
+
+    The same table ``frame.groupby(by, sort=True, observed=True).sum()`` gives, computed
+    with one integer code per group and :func:`numpy.bincount`: about ten times faster
+    on millions of lines. (Sums are accumulated in line order, so they may differ from
+    pandas' compensated sums in the last bits: a millionth of a cent.)
+    """
+    codes: list[np.ndarray] = []
+    uniques: list[pd.Index] = []
+    for column in by:
+        # Factorise in order of appearance, then sort the (few) distinct values and
+        # renumber: far cheaper than sort=True on millions of Arrow strings.
+        code, unique = pd.factorize(frame[column], sort=False)
+        order = np.argsort(np.asarray(unique), kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        codes.append(np.where(code >= 0, rank[np.maximum(code, 0)], -1))
+        uniques.append(pd.Index(unique, name=column).take(order))
+    if year is not None:
+        codes.append(np.asarray(year, dtype=np.int64))
+        uniques.append(pd.Index(np.arange(years, dtype=np.int64), name="year"))
+        by = [*by, "year"]
+    shape = tuple(max(len(u), 1) for u in uniques)
+    known = np.ones(len(frame), dtype=bool)
+    for code in codes:
+        known &= code >= 0  # a missing key belongs to no group, as in groupby
+    every = bool(known.all())  # the usual case: no copies of the columns needed
+    key = np.ravel_multi_index([c if every else c[known] for c in codes], shape) if by \
+        else np.zeros(int(known.sum()), dtype=np.int64)
+    size = int(np.prod(shape)) if by else 1
+    lines = np.bincount(key, minlength=size)
+    seen = np.flatnonzero(lines)
+    data = {}
+    for column in _SUMMED:
+        if column in frame.columns:
+            values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+            values = values if every else values[known]
+            missing = np.isnan(values)
+            if missing.any():  # skipped, as a pandas sum skips them
+                values = np.where(missing, 0.0, values)
+        else:
+            values = np.zeros(len(key))
+        data[column] = np.bincount(key, weights=values, minlength=size)[seen].astype(
+            "float64")
+    data["lines"] = lines[seen].astype(np.int64)
+    out = pd.DataFrame(data)
     out["gross_margin"] = out["revenue"] - out["cost"]
+    if by:
+        positions = np.unravel_index(seen, shape)
+        levels = [u.take(pos) for u, pos in zip(uniques, positions, strict=True)]
+        out.index = levels[0] if len(by) == 1 else pd.MultiIndex.from_arrays(levels)
     return out[SALES_COLUMNS]
 
 
@@ -146,10 +200,10 @@ def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 
     for k in range(years):
         start, end = period(as_of, 12, k)
         offset[((dates > start) & (dates <= end)).to_numpy()] = k
-    frame = transactions.assign(year=offset)
-    frame = frame[frame["year"] >= 0]
-    out = _aggregate(frame, [*by, "year"]).reset_index()
-    out.insert(len(by) + 1, "label", out["year"].map(lambda k: year_label(as_of, int(k))))
+    # The year is given to the sums as codes: no copy of ten million lines is made.
+    out = _aggregate(transactions, list(by), year=offset, years=years).reset_index()
+    labels = {k: year_label(as_of, k) for k in range(years)}
+    out.insert(len(by) + 1, "label", out["year"].map(labels))
     return out.sort_values([*by, "year"], ascending=[True] * len(by) + [False],
                            kind="stable").reset_index(drop=True)
 

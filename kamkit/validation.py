@@ -445,7 +445,9 @@ class _TableChecker:
         frame = self.raw.frame
         schema = self.schema
         out: dict[str, pd.Series] = {}
-        missing = [c.name for c in schema.columns if c.required and c.name not in frame.columns]
+        skipped = set(getattr(self.raw, "skipped", ()))
+        missing = [c.name for c in schema.columns if c.required and c.name not in frame.columns
+                   and c.name not in skipped]
         for name in missing:
             self.problem("error", "missing_column", name, None,
                          N_("a column named {column} ({description})"),
@@ -459,31 +461,44 @@ class _TableChecker:
         for column in schema.columns:
             if column.name in frame.columns:
                 out[column.name] = self.type_column(column, frame[column.name])
-            elif column.name not in missing:
+            elif column.name not in missing and column.name not in skipped:
                 out[column.name] = _default_series(column, len(frame))
         for name in extra:
             out[name] = frame[name]
-        typed = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+        # copy=False: the columns are new already; consolidating them would copy again
+        typed = pd.DataFrame(out, index=pd.RangeIndex(len(frame)), copy=False)
         if not missing:
             self.check_keys(typed)
         return typed
 
     def type_column(self, column: Column, series: pd.Series) -> pd.Series:
-        blank = _is_blank(series)
         kind = column.kind
         expected, params = _expected(column)
-        if kind in ("id", "text"):
-            values = _as_text(series)
-        elif kind == "category":
+        if kind in ("id", "text", "category", "bool"):
+            # _as_text strips and turns empty cells into NaN: its gaps are the blanks
+            # (one pass over the strings, not two).
             text = _as_text(series)
-            keys = text.map({v: _category_key(v) for v in text.dropna().unique()})
-            bad = keys.notna().to_numpy() & ~keys.isin(column.choices or ()).to_numpy()
+            blank = text.isna().to_numpy()
+        else:
+            blank = _is_blank(series)
+        if kind in ("id", "text"):
+            values = text
+        elif kind == "category":
+            mapping = {v: _category_key(v) for v in text.dropna().unique()}
+            # Usually every value is written as its key already: then the text is the
+            # result, and 10 M rows need no per-row mapping.
+            keys = text if all(k == v for v, k in mapping.items()) else text.map(mapping)
+            allowed = set(column.choices or ())
+            wrong = [v for v in mapping.values() if v not in allowed]
+            bad = keys.notna().to_numpy() & _isin(keys, pd.Series(wrong, dtype="str")) \
+                if wrong else np.zeros(len(keys), dtype=bool)
             if bad.any():
                 self.problem("error", "not_allowed", column.name, bad, expected,
                              text[bad].tolist(), params)
-            values = keys.where(~bad, np.nan).astype("str")
+            values = keys.where(~bad, np.nan).astype("str") if bad.any() else \
+                keys.astype("str")
         elif kind == "bool":
-            text = _as_text(series).str.lower()
+            text = text.str.lower()
             truthy = text.isin(_TRUE).to_numpy()
             falsy = text.isin(_FALSE).to_numpy()
             bad = text.notna().to_numpy() & ~truthy & ~falsy
@@ -797,13 +812,17 @@ def _check_transactions(tables, raw_by_name, problems) -> None:
     q = t["quantity"].to_numpy()
     r = t["revenue"].to_numpy()
     c = t["cost"].to_numpy()
-    kind = t["doc_type"].astype("object").fillna("invoice").to_numpy()
+    doc = t["doc_type"]
+
+    def is_kind(value: str) -> np.ndarray:  # vectorised: no Python string per row
+        return (doc == value).to_numpy(dtype=bool, na_value=False)
+
     has_doc_type = "doc_type" in raw_by_name["transactions"].frame.columns
     with np.errstate(invalid="ignore"):
         known = ~(np.isnan(q) | np.isnan(r) | np.isnan(c))
-        invoice = kind == "invoice"
-        ret = kind == "return"
-        credit = kind == "credit_note"
+        invoice = is_kind("invoice") | doc.isna().to_numpy()
+        ret = is_kind("return")
+        credit = is_kind("credit_note")
         bad_invoice = known & invoice & ((q <= 0) | (r < 0) | (c < 0))
         bad_return = known & ret & ((q >= 0) | (r > 0) | (c > 0))
         bad_credit = known & credit & ((q != 0) | (r >= 0) | (c != 0))
@@ -818,8 +837,9 @@ def _check_transactions(tables, raw_by_name, problems) -> None:
                         expected, found, (("rule", TRANSACTION_SIGN_RULE),))
     for mask in (bad_return, bad_credit):
         if mask.any():
+            kind = doc[mask].iloc[:4].fillna("invoice").tolist()
             found = [f"{k}: quantity {a:g}, revenue {b:g}, cost {d:g}" for k, a, b, d in zip(
-                kind[mask][:4], q[mask][:4], r[mask][:4], c[mask][:4], strict=True)]
+                kind, q[mask][:4], r[mask][:4], c[mask][:4], strict=True)]
             checker.problem("error", "sign_rule", "quantity, revenue, cost", mask,
                             N_("{rule}"), found, (("rule", TRANSACTION_SIGN_RULE),))
 

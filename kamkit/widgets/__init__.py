@@ -1,5 +1,6 @@
-"""Interactive front ends (ipywidgets) for workshops, over plain, tested functions.
+"""Interactive front ends (ipywidgets) over plain kamkit functions, for workshops.
 
-Each widget module keeps its logic in ordinary functions that take values and return
-text or HTML, so tests call them directly; the widget only wires inputs to them.
+A widget only wires sliders to a function of :mod:`kamkit` that tests can call without
+a browser; its text form (what a notebook stores and what nbval compares) is a
+deterministic summary of what it shows, never a model id.
 """
