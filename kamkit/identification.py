@@ -279,10 +279,10 @@ register_fields({
     "points": Field(N_("Points"), "score"),
     "side": Field(N_("Side"), "category"),
     "known": Field(N_("Accounts with data"), "int"),
-    "description": Field(N_("How it is measured"), "text"),
+    "how_measured": Field(N_("How it is measured"), "text"),
     "attractiveness": Field(N_("Attractiveness"), "score"),
     "strength": Field(N_("Relative strength"), "score"),
-    "revenue_share": Field(N_("Share of revenue"), "percent"),
+    "revenue_share": Field(N_("Share of our revenue"), "percent"),
     "cumulative_share": Field(N_("Cumulative share of revenue"), "percent"),
     "customer_share": Field(N_("Share of customers"), "percent"),
     "abc": Field(N_("ABC class"), "text"),
@@ -1241,9 +1241,9 @@ def criteria_table(result: Identification) -> pd.DataFrame:
         c = result.criteria[name]
         rows.append({"criterion": _(c.label), "weight": weight, "side": c.side,
                      "known": int(result.values[name].notna().sum()),
-                     "description": _(c.description)})
+                     "how_measured": _(c.description)})
     return pd.DataFrame(rows, columns=["criterion", "weight", "side", "known",
-                                       "description"])
+                                       "how_measured"])
 
 
 def ranking(result: Identification, top: int | None = None) -> pd.DataFrame:

@@ -121,10 +121,10 @@ register_values(QUESTION_LABELS)
 register_fields({
     "question": Field(N_("Question"), "category"),
     "answer": Field(N_("Answer"), "int"),
-    "fact": Field(N_("What the data says"), "text"),
+    "data_says": Field(N_("What the data says"), "text"),
     "suggested": Field(N_("Suggested answer"), "int"),
     "ladder_move": Field(N_("Move up the ladder"), "category"),
-    "priority": Field(N_("Priority"), "number", 1),
+    "move_priority": Field(N_("Priority"), "number", 1),
     "because": Field(N_("Because"), "text"),
     "assessed_step": Field(N_("Team's view"), "category"),
     "step_gap": Field(N_("Difference (steps)"), "int"),
@@ -189,10 +189,10 @@ class Assessment:
         return STEPS[i + 1] if i + 1 < len(STEPS) else None
 
     def moves_table(self) -> pd.DataFrame:
-        """The proposed moves: ``ladder_move``, ``priority``, ``because``."""
+        """The proposed moves: ``ladder_move``, ``move_priority``, ``because``."""
         return pd.DataFrame({
             "ladder_move": [m.code for m in self.moves],
-            "priority": [m.priority for m in self.moves],
+            "move_priority": [m.priority for m in self.moves],
             "because": [m.because(self.answers) for m in self.moves],
         })
 
@@ -386,7 +386,7 @@ def evidence(portfolio, account_id: object) -> pd.DataFrame:  # noqa: ANN001 - P
         facts.append(_("collaboration not rated"))
         suggested.append(None)
 
-    return pd.DataFrame({"question": list(QUESTIONS), "fact": facts,
+    return pd.DataFrame({"question": list(QUESTIONS), "data_says": facts,
                          "suggested": pd.array(suggested, dtype="Int64")})
 
 

@@ -133,7 +133,7 @@ register_fields({
     "issues": Field(N_("What to fix or discuss"), "text"),
     "letter": Field(N_("Letter"), "category"),
     "verdict": Field(N_("Verdict"), "category"),
-    "reason": Field(N_("Why"), "text"),
+    "reason": Field(N_("Reason"), "text"),
     "code": Field(N_("Reason code"), "text"),
     "required_growth": Field(N_("Growth asked per year"), "percent", 0),
     "trend": Field(N_("Own trend per year"), "percent", 0),

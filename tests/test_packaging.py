@@ -123,3 +123,15 @@ def test_code_is_lint_free():
     result = subprocess.run([find_ruff_bin(), "check", "--output-format", "concise", *paths],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_module_imports_together():
+    """Importing everything at once proves no two modules give a column two meanings."""
+    import importlib
+    import pkgutil
+
+    import kamkit
+
+    for info in pkgutil.walk_packages(kamkit.__path__, "kamkit."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)

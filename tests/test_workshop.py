@@ -201,7 +201,7 @@ def test_four_languages_and_biggest(p):
     frame = m0.four_languages(["dossier"])
     assert frame.columns.tolist() == ["en", "fa", "pl", "ru"]
     big = m0.biggest_customers(p, 3)
-    assert big["rank"].tolist() == [1, 2, 3]
+    assert big["revenue_rank"].tolist() == [1, 2, 3]
     assert big["revenue"].is_monotonic_decreasing
     with pytest.raises(ParameterError):
         m0.biggest_customers(p, 0)
@@ -234,7 +234,7 @@ def test_moves_follow_the_weakest_answers():
     assert codes[0] in ("trust_transparency", "multi_level_relationships", "continuous_value")
     assert "tailored_solutions" not in codes
     table = result.moves_table()
-    assert table.columns.tolist() == ["ladder_move", "priority", "because"]
+    assert table.columns.tolist() == ["ladder_move", "move_priority", "because"]
     assert "Loyalty is 1 of 5" in table["because"].iloc[0]
     assert set(ladder.MOVES) == set(ladder.MOVE_TARGETS)
 
@@ -273,7 +273,7 @@ def test_assess_rejects_bad_answers(answers):
 def test_evidence_and_compare(p):
     ev = ladder.evidence(p, "CX-004")
     assert ev["question"].tolist() == list(ladder.QUESTIONS)
-    assert "21.1%" in ev["fact"].iloc[0]
+    assert "21.1%" in ev["data_says"].iloc[0]
     # The data suggests the recorded step for most story accounts.
     agree = 0
     for i in range(1, 16):
@@ -610,8 +610,8 @@ def test_cli_workshop(tmp_path, capsys):
 def test_present_labels_for_new_columns():
     from kamkit import present
 
-    for column in ("assessed_step", "step_gap", "ladder_move", "because", "fact", "rank",
-                   "revenue_share", "start_time", "right_answer", "question", "suggested"):
+    for column in ("assessed_step", "step_gap", "ladder_move", "because", "data_says",
+                   "revenue_rank", "revenue_share", "start_time", "right_answer", "question", "suggested"):
         assert column in present._FIELDS, column
     assert isinstance(ladder.assess(dict.fromkeys(ladder.QUESTIONS, 3)).moves_table(),
                       pd.DataFrame)

@@ -48,8 +48,8 @@ register_fields({
     "fa": Field(N_("Persian"), "text"),
     "pl": Field(N_("Polish"), "text"),
     "ru": Field(N_("Russian"), "text"),
-    "rank": Field(N_("Rank"), "int"),
-    "revenue_share": Field(N_("Share of sales"), "percent"),
+    "revenue_rank": Field(N_("Rank by revenue"), "int"),
+    "revenue_share": Field(N_("Share of our revenue"), "percent"),
     "accepts_key_status": Field(N_("Accepts key status"), "bool"),
 })
 
@@ -197,8 +197,8 @@ def biggest_customers(portfolio, n: int = 10) -> pd.DataFrame:  # noqa: ANN001 -
     out = sales.merge(accounts, on="account_id", how="left")
     out["revenue_share"] = out["revenue"] / total if total > 0 else float("nan")
     out["margin_rate"] = gross_margin_rate(out["revenue"], out["cost"])
-    out.insert(0, "rank", range(1, len(out) + 1))
-    return out[["rank", "account_id", "name", "revenue", "revenue_share", "margin_rate",
+    out.insert(0, "revenue_rank", range(1, len(out) + 1))
+    return out[["revenue_rank", "account_id", "name", "revenue", "revenue_share", "margin_rate",
                 "strategic_role", "collaboration", "ladder_step", "accepts_key_status"]
                ].reset_index(drop=True)
 
@@ -284,7 +284,7 @@ def check_big_not_key(answer: object, portfolio, top: int = TOP) -> CheckResult:
     merely = set(big_not_key(portfolio, top))
     if account_id in set(table["account_id"]):
         row = table.loc[table["account_id"] == account_id].iloc[0]
-        facts = {"name": row["name"], "rank": int(row["rank"]), "ratings": _ratings(row),
+        facts = {"name": row["name"], "rank": int(row["revenue_rank"]), "ratings": _ratings(row),
                  "margin": format_percent(row["margin_rate"])}
         if account_id in merely:
             refuses = not pd.isna(row["accepts_key_status"]) and not bool(

@@ -87,7 +87,7 @@ def account_facts(portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
     DataFrame
         ``question`` and ``fact`` of :func:`kamkit.ladder.evidence`.
     """
-    return ladder.evidence(portfolio, account_id)[["question", "fact"]]
+    return ladder.evidence(portfolio, account_id)[["question", "data_says"]]
 
 
 def _recorded(portfolio, account_id: str) -> tuple[pd.Series, str]:  # noqa: ANN001
@@ -101,7 +101,7 @@ def _recorded(portfolio, account_id: str) -> tuple[pd.Series, str]:  # noqa: ANN
 
 
 def _facts_line(portfolio, account_id: str) -> str:  # noqa: ANN001
-    return "; ".join(ladder.evidence(portfolio, account_id)["fact"])
+    return "; ".join(ladder.evidence(portfolio, account_id)["data_says"])
 
 
 @self_check
@@ -205,7 +205,7 @@ def check_ladder_answers(answers: object, portfolio, account_id: str) -> CheckRe
     def look_at(key: str) -> str:
         return _("Look at {question}: you answered {answer}; the data suggests {suggested} "
                  "({fact}).").format(question=value_label(key), answer=values[key],
-                                     suggested=known[key], fact=ev.at[key, "fact"])
+                                     suggested=known[key], fact=ev.at[key, "data_says"])
 
     if result.step == recorded:
         far = [k for k in known if abs(values[k] - known[k]) >= 2]

@@ -32,7 +32,7 @@ register_fields({
     "question_no": Field(N_("No."), "int"),
     "prompt": Field(N_("Question"), "text"),
     "right_answer": Field(N_("Answer"), "text"),
-    "why": Field(N_("Why"), "text"),
+    "explanation": Field(N_("Why"), "text"),
 })
 
 
@@ -198,5 +198,5 @@ def answer_key(questions: Sequence[Question]) -> pd.DataFrame:
         option = q.option(q.answer)
         rows.append({"question_no": i, "prompt": _(q.prompt),
                      "right_answer": f"{q.answer}) {_(option.text)}",
-                     "why": _(option.feedback)})
-    return pd.DataFrame(rows, columns=["question_no", "prompt", "right_answer", "why"])
+                     "explanation": _(option.feedback)})
+    return pd.DataFrame(rows, columns=["question_no", "prompt", "right_answer", "explanation"])
