@@ -611,7 +611,8 @@ def test_present_labels_for_new_columns():
     from kamkit import present
 
     for column in ("assessed_step", "step_gap", "ladder_move", "because", "data_says",
-                   "revenue_rank", "revenue_share", "start_time", "right_answer", "question", "suggested"):
+                   "revenue_rank", "revenue_share", "start_time", "right_answer", "question",
+                   "suggested"):
         assert column in present._FIELDS, column
     assert isinstance(ladder.assess(dict.fromkeys(ladder.QUESTIONS, 3)).moves_table(),
                       pd.DataFrame)
