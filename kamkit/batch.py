@@ -444,10 +444,12 @@ class _Runner:
     (:class:`kamkit.kernels.ForkServer`) owned by this process.
     """
 
-    def __init__(self, workers: int, scheduler: str | None, preload: Sequence[str] = ()) -> None:
+    def __init__(self, workers: int, scheduler: str | None, preload: Sequence[str] = (),
+                 warm: Sequence[tuple[str, str, Sequence[Any]]] = ()) -> None:
         self.workers = workers
         self.scheduler = scheduler
         self.preload = tuple(preload)
+        self.warm = tuple(warm)
         self._pool: Any = None
         self._client: Any = None
         self._template: Any = None
@@ -473,7 +475,8 @@ class _Runner:
             try:
                 from kamkit.kernels import DEFAULT_PRELOAD
 
-                self._template = ForkServer(preload=[*DEFAULT_PRELOAD, *self.preload])
+                self._template = ForkServer(preload=[*DEFAULT_PRELOAD, *self.preload],
+                                            warm=self.warm)
                 address = self._template.address
             except ForkServerUnavailable:
                 self._template = None
@@ -728,7 +731,10 @@ def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequen
     progress.start(len(todo))
     try:
         preload = notebook_imports(notebook_root / s.notebook for s in stages)
-        with _Runner(workers, scheduler, preload) as runner:
+        # The template loads the portfolio once; every kernel forked from it finds the
+        # validated tables in kamkit.portfolio's cache instead of reading the files again.
+        warm = [("kamkit.portfolio", "load", [str(portfolio_path)])]
+        with _Runner(workers, scheduler, preload, warm) as runner:
             if todo:
                 summary.results += _wait_all(runner, todo, run_dir, progress)
             if any(r.status == "failed" for r in summary.results):

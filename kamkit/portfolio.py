@@ -12,8 +12,10 @@ carrying the whole report. :func:`validate` returns the report without raising.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import difflib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -422,10 +424,53 @@ def load(path: str | Path, *, today: _dt.date | None = None,
     PortfolioValidationError
         When any error is found; its ``report`` lists every problem.
     """
+    lean = tables is not None or columns is not None
+    key = None if lean else _cache_key(Path(path), today)
+    if key is not None and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _shared(_CACHE[key], str(path))
     report, tables_, meta, present = _check(path, today, tables, columns)
     if not report.ok:
         raise PortfolioValidationError(report)
-    return _portfolio_from(tables_, meta, str(path), report, present)
+    portfolio = _portfolio_from(tables_, meta, str(path), report, present)
+    if key is not None:
+        _CACHE[key] = portfolio
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return _shared(portfolio, str(path))
+    return portfolio
+
+
+# Loading validates every row, which is the slow part of a short notebook. A full load is
+# kept (for the last few sources) and handed out again while the files are unchanged: the
+# key holds every file's size and modification time, so an edited file is read afresh.
+# Each caller gets its own Portfolio whose tables share memory with the kept one until
+# either side changes them (pandas copy-on-write), so no caller sees another's changes.
+# A batch run's kernel template loads the portfolio once before forking the kernels, so
+# every notebook finds it here (kamkit.batch, kamkit.kernels).
+_CACHE: OrderedDict[tuple[object, ...], Portfolio] = OrderedDict()
+_CACHE_SIZE = 2
+
+
+def _cache_key(path: Path, today: _dt.date | None) -> tuple[object, ...] | None:
+    try:
+        resolved = path.resolve(strict=True)
+        files = [resolved] if resolved.is_file() else sorted(
+            f for f in resolved.iterdir() if f.is_file())
+        stats = tuple((f.name, st.st_size, st.st_mtime_ns) for f in files
+                      for st in (f.stat(),))
+    except OSError:
+        return None
+    return (str(resolved), stats, today or _dt.date.today())
+
+
+def _shared(portfolio: Portfolio, source: str) -> Portfolio:
+    """A Portfolio sharing ``portfolio``'s data until written to, named as the caller named it."""
+    report = dataclasses.replace(portfolio.report, source=source,
+                                 problems=list(portfolio.report.problems))
+    return dataclasses.replace(portfolio, source=source, report=report,
+                               tables={k: v.copy(deep=False) for k, v in
+                                       portfolio.tables.items()})
 
 
 def from_frames(frames: Mapping[str, pd.DataFrame], meta: Mapping[str, object] | None = None,

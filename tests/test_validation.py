@@ -349,3 +349,22 @@ def test_from_frames_validates_like_files():
                                             "quantity": [1], "revenue": [1.0], "cost": [1.0]})}
     with pytest.raises(kamkit.PortfolioValidationError, match="each value only once"):
         kamkit.from_frames(frames, {"currency": "EUR", "as_of": "2026-06-30"})
+
+
+def test_repeated_loads_share_data_but_not_changes(small):
+    first = kamkit.load(small)
+    second = kamkit.load(small)
+    assert second.tables["accounts"] is not first.tables["accounts"]
+    second.tables["accounts"].loc[0, "name"] = "changed here"
+    assert first.accounts.loc[0, "name"] == "Nordwerk GmbH"
+    assert kamkit.load(small).accounts.loc[0, "name"] == "Nordwerk GmbH"
+
+
+def test_an_edited_file_is_read_again(small):
+    import os
+
+    assert kamkit.load(small).meta.name == "Small"
+    meta = small / "meta.csv"
+    meta.write_text(SMALL["meta.csv"].replace("Small", "Renamed"), encoding="utf-8")
+    os.utime(meta, ns=(1, 1))  # even a file whose mtime moved backwards
+    assert kamkit.load(small).meta.name == "Renamed"
