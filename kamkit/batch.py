@@ -735,18 +735,27 @@ def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequen
         # validated tables in kamkit.portfolio's cache instead of reading the files again.
         warm = [("kamkit.portfolio", "load", [str(portfolio_path)])]
         with _Runner(workers, scheduler, preload, warm) as runner:
-            if todo:
-                summary.results += _wait_all(runner, todo, run_dir, progress)
-            if any(r.status == "failed" for r in summary.results):
-                return _finish(summary, started, data, run_dir, language)
-            ids = list(accounts) if accounts else (
-                _selected_accounts(run_dir, data) if by_scope["portfolio"] else [])
-            per_account = plan("account", ids)
-            todo, skipped = split(per_account)
-            summary.results += skipped
-            progress.add(len(todo))
-            if todo:
-                summary.results += _wait_all(runner, todo, run_dir, progress)
+            if accounts:
+                # The accounts are given: the per-account notebooks need nothing from the
+                # identification notebook, so they all run side by side with it.
+                per_account = plan("account", list(accounts))
+                more, skipped = split(per_account)
+                summary.results += skipped
+                progress.add(len(more))
+                if todo + more:
+                    summary.results += _wait_all(runner, todo + more, run_dir, progress)
+            else:
+                if todo:
+                    summary.results += _wait_all(runner, todo, run_dir, progress)
+                if any(r.status == "failed" for r in summary.results):
+                    return _finish(summary, started, data, run_dir, language)
+                ids = _selected_accounts(run_dir, data) if by_scope["portfolio"] else []
+                per_account = plan("account", ids)
+                todo, skipped = split(per_account)
+                summary.results += skipped
+                progress.add(len(todo))
+                if todo:
+                    summary.results += _wait_all(runner, todo, run_dir, progress)
             review = plan("review", upstream=[t.digest for t in first + per_account])
             todo, skipped = split(review)
             summary.results += skipped

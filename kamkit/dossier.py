@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kamkit.exceptions import ParameterError
@@ -328,7 +329,11 @@ def _order(values: pd.Series, order: Sequence[str]) -> pd.Series:
 # Shared with stages 3 and 4
 
 
-def share_of_wallet(portfolio, account_id: str) -> pd.DataFrame:
+_SOW_COLUMNS = ["year", "label", "party", "share", "threat", "wallet_spend", "our_revenue"]
+_SIZE_COLUMNS = ["horizon", "opportunities", "pipeline", "weighted"]
+
+
+def share_of_wallet(portfolio, account_id: str | None = None) -> pd.DataFrame:
     """Who gets the customer's spend in our categories, year by year.
 
     Our share is measured: our net revenue in the year divided by the customer's total
@@ -339,7 +344,9 @@ def share_of_wallet(portfolio, account_id: str) -> pd.DataFrame:
     Parameters
     ----------
     portfolio : Portfolio
-    account_id : str
+    account_id : str, optional
+        One account; ``None`` computes every account at once (with an ``account_id``
+        column first), which is how the portfolio-level stages use it.
 
     Returns
     -------
@@ -360,38 +367,66 @@ def share_of_wallet(portfolio, account_id: str) -> pd.DataFrame:
     0.28
     >>> latest["party"].tolist()
     ['us', 'Brevi Automazione', 'Nordic Sense', 'rest']
+    >>> share_of_wallet(company_x())["account_id"].nunique()
+    14
     """
-    columns = ["year", "label", "party", "share", "threat", "wallet_spend", "our_revenue"]
-    wallet = portfolio.table_for("wallet", account_id)
-    if wallet.empty:
+    if account_id is None:
+        return _wallet_shares(portfolio.wallet, portfolio.transactions, portfolio.competitors,
+                              portfolio.as_of)
+    frame = _wallet_shares(portfolio.table_for("wallet", account_id),
+                           portfolio.table_for("transactions", account_id),
+                           portfolio.table_for("competitors", account_id), portfolio.as_of)
+    return frame[_SOW_COLUMNS].reset_index(drop=True)
+
+
+def _wallet_shares(wallet: pd.DataFrame, transactions: pd.DataFrame,
+                   competitors: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """:func:`share_of_wallet` for every account of ``wallet`` at once (vectorised)."""
+    columns = ["account_id", *_SOW_COLUMNS]
+    w = wallet.dropna(subset=["year"])
+    if w.empty:
         return pd.DataFrame(columns=columns)
-    as_of = portfolio.as_of
-    years = sorted(int(y) for y in wallet["year"].dropna())
-    depth = max(year_offset(as_of, y) for y in years) + 1
-    sales = sales_by_year(portfolio.table_for("transactions", account_id), as_of,
-                          years=max(depth, 1), by=())
-    revenue = dict(zip(sales["year"], sales["revenue"], strict=True))
-    comp = portfolio.table_for("competitors", account_id)
-    comp_year = comp["year"].astype("Float64").fillna(float(years[-1])).astype(int)
-    rows = []
-    for year in years:
-        spend = float(wallet.loc[wallet["year"] == year, "spend"].iloc[0])
-        ours = float(revenue.get(year_offset(as_of, year), 0.0))
-        label = year_label(as_of, year_offset(as_of, year))
-        base = {"year": year, "label": label, "wallet_spend": spend, "our_revenue": ours}
-        share_us = ours / spend if spend > 0 else float("nan")
-        rows.append({**base, "party": US, "share": share_us, "threat": None})
-        here = comp[comp_year.to_numpy() == year].sort_values(
-            ["share_of_wallet", "competitor"], ascending=[False, True], kind="stable")
-        for _i, c in here.iterrows():
-            rows.append({**base, "party": c["competitor"], "share": float(c["share_of_wallet"]),
-                         "threat": c["threat"]})
-        named = (share_us if share_us == share_us else 0.0) + float(here["share_of_wallet"].sum())
-        rows.append({**base, "party": REST, "share": max(0.0, 1.0 - named), "threat": None})
-    return pd.DataFrame(rows, columns=columns)
+    w = w.assign(year=w["year"].astype(int))
+    w = w.assign(offset=int(as_of.year) - w["year"])
+    depth = max(int(w["offset"].max()) + 1, 1)
+    sales = sales_by_year(transactions[transactions["account_id"].isin(w["account_id"])],
+                          as_of, years=depth)
+    revenue = sales.set_index(["account_id", "year"])["revenue"]
+    ours = revenue.reindex(pd.MultiIndex.from_arrays([w["account_id"], w["offset"]]))
+    spend = w["spend"].astype(float).to_numpy()
+    base = pd.DataFrame({
+        "account_id": w["account_id"].to_numpy(),
+        "year": w["year"].to_numpy(),
+        "label": w["offset"].map({k: year_label(as_of, k) for k in w["offset"].unique()})
+                            .to_numpy(),
+        "wallet_spend": spend,
+        "our_revenue": ours.fillna(0.0).to_numpy(),
+    })
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_us = np.where(spend > 0, base["our_revenue"].to_numpy() / spend, np.nan)
+    us = base.assign(party=US, share=share_us, threat=None, _order=0, _key=0.0)
+    latest = w.groupby("account_id")["year"].max()
+    comp = competitors[competitors["account_id"].isin(latest.index)]
+    comp_year = comp["year"].astype("Float64").fillna(
+        comp["account_id"].map(latest).astype("Float64")).astype(int)
+    named = comp.assign(year=comp_year.to_numpy()).merge(base, on=["account_id", "year"])
+    rivals = named.assign(party=named["competitor"],
+                          share=named["share_of_wallet"].astype(float),
+                          threat=named["threat"], _order=1,
+                          _key=-named["share_of_wallet"].astype(float))
+    taken = rivals.groupby(["account_id", "year"])["share"].sum()
+    taken = taken.reindex(pd.MultiIndex.from_arrays([base["account_id"], base["year"]]))
+    rest_share = np.clip(1.0 - np.nan_to_num(share_us) - taken.fillna(0.0).to_numpy(), 0.0,
+                         None)
+    rest = base.assign(party=REST, share=rest_share, threat=None, _order=2, _key=0.0)
+    out = pd.concat([us, rivals[us.columns], rest], ignore_index=True)
+    out = out.sort_values(["account_id", "year", "_order", "_key", "party"], kind="stable")
+    out["threat"] = out["threat"].astype("str")  # NaN where there is no competitor
+    out["party"] = out["party"].astype("str")
+    return out[columns].reset_index(drop=True)
 
 
-def size_of_opportunity(portfolio, account_id: str) -> pd.DataFrame:
+def size_of_opportunity(portfolio, account_id: str | None = None) -> pd.DataFrame:
     """Possible annual revenue from an account's opportunities, next year and at 3 and 5.
 
     Each opportunity states the annual revenue it would bring in year 1, 3 and 5 and
@@ -401,7 +436,9 @@ def size_of_opportunity(portfolio, account_id: str) -> pd.DataFrame:
     Parameters
     ----------
     portfolio : Portfolio
-    account_id : str
+    account_id : str, optional
+        One account; ``None`` sizes every account that has opportunities at once (with
+        an ``account_id`` column first).
 
     Returns
     -------
@@ -423,17 +460,34 @@ def size_of_opportunity(portfolio, account_id: str) -> pd.DataFrame:
     1        3  1560000.0
     2        5  2010000.0
     """
-    opps = portfolio.table_for("opportunities", account_id)
-    rows = []
+    if account_id is None:
+        return _opportunity_sizes(portfolio.opportunities)
+    sizes = _opportunity_sizes(portfolio.table_for("opportunities", account_id))
+    if sizes.empty:
+        return pd.DataFrame({"horizon": list(HORIZONS), "opportunities": 0, "pipeline": 0.0,
+                             "weighted": 0.0}, columns=_SIZE_COLUMNS)
+    return sizes[_SIZE_COLUMNS].reset_index(drop=True)
+
+
+def _opportunity_sizes(opps: pd.DataFrame) -> pd.DataFrame:
+    """:func:`size_of_opportunity` for every account of ``opps`` at once (vectorised)."""
+    columns = ["account_id", *_SIZE_COLUMNS]
+    if opps.empty:
+        return pd.DataFrame(columns=columns)
+    probability = opps["probability"].astype(float).fillna(0.0)
+    parts = []
     for horizon, column in HORIZONS.items():
-        values = opps[column].fillna(0.0)
-        rows.append({
-            "horizon": horizon,
-            "opportunities": int((values > 0).sum()),
-            "pipeline": float(values.sum()),
-            "weighted": float((values * opps["probability"].fillna(0.0)).sum()),
-        })
-    return pd.DataFrame(rows, columns=["horizon", "opportunities", "pipeline", "weighted"])
+        values = opps[column].astype(float).fillna(0.0)
+        frame = pd.DataFrame({"account_id": opps["account_id"], "count": values > 0,
+                              "pipeline": values, "weighted": values * probability})
+        sums = frame.groupby("account_id", sort=True).sum()
+        parts.append(pd.DataFrame({
+            "account_id": sums.index, "horizon": horizon,
+            "opportunities": sums["count"].astype(int).to_numpy(),
+            "pipeline": sums["pipeline"].to_numpy(), "weighted": sums["weighted"].to_numpy()}))
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["account_id", "horizon"], kind="stable")[columns].reset_index(
+        drop=True)
 
 
 # --------------------------------------------------------------------------------------

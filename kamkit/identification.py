@@ -351,46 +351,15 @@ def available_criteria(portfolio) -> dict[str, Criterion]:
     return out
 
 
-def _per_account(portfolio, ids: Sequence[str], tables: Sequence[str]):
-    """Yield ``(account_id, portfolio of that account alone)`` for ``ids``.
-
-    The dossier's per-account functions look accounts up in every table they read;
-    splitting ``tables`` (the ones the function reads; the others are left empty) once
-    makes each call cost the same on 100 or 100,000 accounts.
-    """
-    from kamkit.portfolio import Portfolio
-
-    keep = pd.Index(ids).unique()
-    parts: dict[str, dict] = {}
-    for name, frame in portfolio.tables.items():
-        if name not in tables and name != "accounts":
-            parts[name] = {}
-        elif "account_id" in frame.columns and name not in ("meta", "accounts"):
-            rows = frame.loc[frame["account_id"].isin(keep)]
-            parts[name] = {key: part for key, part in rows.groupby("account_id", sort=False,
-                                                                   observed=True)}
-    accounts = portfolio.accounts.set_index("account_id", drop=False)
-    for account_id in keep:
-        tables = {name: (parts[name].get(account_id, frame.iloc[0:0]) if name in parts
-                         else frame) for name, frame in portfolio.tables.items()}
-        tables["accounts"] = accounts.loc[[account_id]].reset_index(drop=True)
-        yield account_id, Portfolio(tables=tables, meta=portfolio.meta,
-                                    source=portfolio.source, present=portfolio.present)
-
-
 def _opportunity_values(portfolio, ids: pd.Index) -> pd.Series:
     """Weighted opportunity in year three, by :func:`kamkit.dossier.size_of_opportunity`."""
     from kamkit.dossier import size_of_opportunity
 
     if not portfolio.has("opportunities"):
         return pd.Series(np.nan, index=ids)
-    out = pd.Series(0.0, index=ids)
-    for account_id, one in _per_account(portfolio, portfolio.opportunities["account_id"]
-                                        .dropna(), ("opportunities",)):
-        size = size_of_opportunity(one, account_id)
-        out[account_id] = float(size.loc[size["horizon"] == _OPPORTUNITY_HORIZON,
-                                         "weighted"].iloc[0])
-    return out
+    sizes = size_of_opportunity(portfolio)
+    sizes = sizes[sizes["horizon"] == _OPPORTUNITY_HORIZON].set_index("account_id")
+    return sizes["weighted"].reindex(ids).fillna(0.0).astype(float)
 
 
 def _wallet_values(portfolio, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
@@ -398,20 +367,14 @@ def _wallet_values(portfolio, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
     :func:`kamkit.dossier.share_of_wallet`."""
     from kamkit.dossier import US, share_of_wallet
 
-    share = pd.Series(np.nan, index=ids)
-    headroom = pd.Series(np.nan, index=ids)
     if not portfolio.has("wallet"):
-        return share, headroom
-    for account_id, one in _per_account(portfolio, portfolio.wallet["account_id"].dropna(),
-                                        ("wallet", "transactions", "competitors")):
-        sow = share_of_wallet(one, account_id)
-        ours = sow[(sow["party"] == US) & (sow["year"] == sow["year"].max())]
-        if ours.empty:
-            continue
-        row = ours.iloc[0]
-        share[account_id] = row["share"]
-        if row["wallet_spend"] == row["wallet_spend"]:
-            headroom[account_id] = max(0.0, row["wallet_spend"] - row["our_revenue"])
+        return pd.Series(np.nan, index=ids), pd.Series(np.nan, index=ids)
+    sow = share_of_wallet(portfolio)
+    ours = sow[sow["party"] == US]
+    ours = ours[ours["year"] == ours.groupby("account_id")["year"].transform("max")]
+    ours = ours.set_index("account_id").reindex(ids)
+    share = ours["share"].astype(float)
+    headroom = (ours["wallet_spend"] - ours["our_revenue"]).clip(lower=0.0).astype(float)
     return share, headroom
 
 
