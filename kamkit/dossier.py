@@ -47,7 +47,7 @@ from kamkit.i18n import (
     use_language,
 )
 from kamkit.present import Field, register_fields, register_values, value_label
-from kamkit.sales import gross_margin_rate, period, sales_by_year, year_label, year_offset
+from kamkit.sales import gross_margin_rate, period, sales_by_year, year_label
 from kamkit.schema import CONTACT_LEVELS
 
 __all__ = [
