@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kamkit import __version__
 from kamkit.exceptions import DataError, KamkitError, ParameterError
-from kamkit.i18n import LANGUAGES, NUMERALS, _, use_language, use_numerals
+from kamkit.i18n import LANGUAGES, NUMERALS, _, format_number, use_language, use_numerals
 
 __all__ = ["main", "build_parser"]
 
@@ -198,7 +198,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         cur = portfolio.currency
         sections = [
             (_("Key accounts: {n} of at most {cap} (minimum score {minimum})").format(
-                n=len(result.key_accounts), cap=result.cap, minimum=result.min_score),
+                n=len(result.key_accounts), cap=result.cap,
+                minimum=format_number(result.min_score, 0)),
              result.key_accounts, ["rank", "account_id", "name", "score", "revenue_12m",
                                    "reason"]),
             (_("Big but not key"), result.big_not_key,
@@ -214,7 +215,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                 print(table(frame, columns=columns, currency=cur).to_string())
             print()
         print(_("Weights: {weights}").format(weights=", ".join(
-            f"{name} {value:.2f}" for name, value in result.weights.items())))
+            f"{name} {format_number(value, 2)}" for name, value in result.weights.items())))
     return EXIT_OK
 
 

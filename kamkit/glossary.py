@@ -111,7 +111,8 @@ TERMS: tuple[Term, ...] = (
              "Клиент, которого компания выбрала по своим письменно закреплённым критериям, "
              "чтобы вести его как долгосрочного партнёра; не просто один из крупнейших по "
              "выручке."),
-       forms={"fa": r"مشتری\S*\s+کلیدی", "pl": r"kluczow\w*\s+klient\w*|klient\w*\s+kluczow\w*",
+       forms={"fa": r"مشتری\S*\s+کلیدی",
+              "pl": r"kluczow\w*\s+klien[tc]\w*|klien[tc]\w*\s+kluczow\w*",
               "ru": r"ключев\w*\s+клиент\w*"}),
     _t("key_account_manager", "key account manager", "مدیر مشتریان کلیدی",
        "key account manager", "менеджер по работе с ключевыми клиентами",
@@ -376,7 +377,7 @@ TERMS: tuple[Term, ...] = (
              "Письменный план по одному ключевому клиенту: цели SMART, стратегии, действия "
              "с ответственными и отделами, ресурсы, вехи и KPI."),
        forms={"fa": r"برنامه\S*\s+مشتری\S*\s+کلیدی",
-              "pl": r"plan\w*\s+dla\s+kluczow\w*\s+klient\w*",
+              "pl": r"plan\w*\s+dla\s+kluczow\w*\s+klien[tc]\w*",
               "ru": r"план\w*\s+работы\s+с\s+ключевым\s+клиентом"}),
     _t("smart_goal", "SMART goal", "هدف SMART", "cel SMART", "цель SMART",
        defs=("A goal that is specific, measurable, achievable, relevant and time-bound, e.g. "

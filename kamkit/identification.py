@@ -551,7 +551,7 @@ def check_weights(weights: Mapping[str, float] | None,
         key = str(name).strip()
         if key not in names:
             near = difflib.get_close_matches(key, names, n=3, cutoff=0.5)
-            hint = _("did you mean {names}?").format(names=" or ".join(
+            hint = _("did you mean {names}?").format(names=_(" or ").join(
                 repr(n) for n in near)) if near else _("the criteria are {names}").format(
                 names=", ".join(names))
             raise ParameterError("weights", _("unknown criterion {name!r}; {hint}").format(

@@ -296,7 +296,7 @@ def classify_move(goal: Any, *, needs: pd.DataFrame | None = None,
         opp_kind = hit["kind"].iloc[0] if len(hit) else None
     if metric in PROTECT_METRICS:
         return "protect", _("its metric, {metric}, defends the business we have").format(
-            metric=value_label(metric).lower())
+            metric=value_label(metric))
     if baseline is not None and target is not None and baseline == target and baseline:
         return "protect", _("its target holds today's level")
     if need_kind == "pain_point":
@@ -725,9 +725,13 @@ class PlanReturn:
             (_("Return on the plan (ROI)"), ratio(self.roi)),
             (_("Cost of the actions for goals valued in money"), money(self.valued_budget)),
             (_("Return on those goals (ROI)"), ratio(self.valued_roi)),
-            (_("Cost of the protect goals' actions"), money(self.protect_budget)),
-            (_("Gross margin a year the protect goals defend"), money(self.margin_at_stake)),
         ]
+        if "move" in self.goals and (self.goals["move"] == "protect").any():
+            rows += [
+                (_("Cost of the protect goals' actions"), money(self.protect_budget)),
+                (_("Gross margin a year the protect goals defend"),
+                 money(self.margin_at_stake)),
+            ]
         return pd.DataFrame(rows, columns=["figure", "figure_value"])
 
     _currency: str | None = None

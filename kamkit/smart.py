@@ -227,7 +227,8 @@ METRIC_WORDS: dict[str, tuple[str, ...]] = {
                 "فروش"),
     "other": ("lead time", "deliver", "delivery", "dispatch", "on time", "on-time",
               "availability", "stock", "response time", "downtime", "reference", "uptime",
-              "complaints"),
+              "complaints", "dostaw", "dostępnoś", "reklamac", "поставк", "доставк",
+              "наличи", "рекламац", "تحویل", "موجودی", "شکایت"),
 }
 _CURRENCIES = {"eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR", "usd": "USD",
                "$": "USD", "dollars": "USD", "pln": "PLN", "zł": "PLN", "zl": "PLN",
@@ -247,7 +248,12 @@ _MONTHS["sept"] = 9
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _UP_WORDS = ("increase", "grow", "raise", "boost", "lift", "expand", "win", "add", "more",
              "improve", "up ")
-_DOWN_WORDS = ("reduce", "cut", "decrease", "lower", "shorten", "down ", "less", "fewer")
+_DOWN_WORDS = ("reduce", "cut", "decrease", "lower", "shorten", "down ", "less", "fewer",
+               "zmniejsz", "obniż", "skróć", "redukc", "сниз", "сократ", "уменьш", "کاهش")
+# Words before a percentage that make it a change ("grow by 15%"), in the kit's languages.
+_CHANGE_WORDS = ("by", "grow", "increase", "raise", "cut", "reduce", "o", "на", "wzrost",
+                 "zwiększ", "podnie", "obniż", "zmniejsz", "рост", "увелич", "повыс", "сниз",
+                 "сократ", "افزایش", "رشد", "کاهش")
 
 _NUM = r"(?P<num>[+\-\u2212]?\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?)"
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -272,6 +278,21 @@ _RELATIVE = re.compile(
     r"(?P<n>\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")?\s*"
     r"(?P<unit>months?|quarters?|years?|weeks?)\b", re.I)
 _NEXT = re.compile(r"\b(?:by\s+)?next\s+(?P<unit>year|quarter|month)\b", re.I)
+# The same in the kit's other languages: "w ciągu 6 miesięcy", "через 6 месяцев",
+# "в течение года", "ظرف ۶ ماه" (digits are made Latin first). The unit's stem decides
+# months (m), quarters (q), years (y) or weeks (w).
+_NUMBER_WORDS_INTL = {"jeden": 1, "jednego": 1, "dwa": 2, "dwóch": 2, "trzy": 3, "trzech": 3,
+                      "cztery": 4, "sześć": 6, "sześciu": 6, "один": 1, "одного": 1, "два": 2,
+                      "двух": 2, "три": 3, "трёх": 3, "трех": 3, "четыре": 4, "шесть": 6,
+                      "шести": 6, "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "شش": 6}
+_UNITS_INTL = (("m", r"miesi\w*|месяц\w*|ماه"), ("q", r"kwarta\w*|квартал\w*|فصل"),
+               ("y", r"rok\w*|roku|lat\w*|год\w*|лет|سال"),
+               ("w", r"tydzie\w*|tygod\w*|недел\w*|هفته"))
+_RELATIVE_INTL = re.compile(
+    r"(?:w\s+ciągu|w\s+przeciągu|przez|za|в\s+течение|через|за|в\s+ближайшие|ظرف|طی|در)\s+"
+    r"(?:najbliższ\w*\s+|następn\w*\s+|ближайш\w*\s+|следующ\w*\s+)?"
+    r"(?P<n>\d+|" + "|".join(sorted(_NUMBER_WORDS_INTL, key=len, reverse=True)) + r")?\s*"
+    r"(?P<unit>" + "|".join(f"(?P<{k}>{v})" for k, v in _UNITS_INTL) + r")", re.I)
 _CURRENCY_WORDS = "|".join(re.escape(c) for c in sorted(_CURRENCIES, key=len, reverse=True))
 _AMOUNT = re.compile(
     r"(?:(?P<cur1>" + _CURRENCY_WORDS + r")\s?" + _NUM
@@ -397,6 +418,15 @@ def _find_dates(text: str, as_of: pd.Timestamp | None
             unit = m.group("unit").lower()
             offset = {"m": pd.DateOffset(months=n), "q": pd.DateOffset(months=3 * n),
                       "y": pd.DateOffset(years=n), "w": pd.DateOffset(weeks=n)}[unit[0]]
+            spans.append((m.start(), m.end()))
+            return pd.Timestamp(as_of + offset), m.group(0).strip(), spans
+        m = _RELATIVE_INTL.search(text)
+        if m:
+            n_text = (m.group("n") or "1").lower()
+            n = int(n_text) if n_text.isdigit() else _NUMBER_WORDS_INTL[n_text]
+            unit = next(k for k, _v in _UNITS_INTL if m.group(k))
+            offset = {"m": pd.DateOffset(months=n), "q": pd.DateOffset(months=3 * n),
+                      "y": pd.DateOffset(years=n), "w": pd.DateOffset(weeks=n)}[unit]
             spans.append((m.start(), m.end()))
             return pd.Timestamp(as_of + offset), m.group(0).strip(), spans
         m = _NEXT.search(text)
@@ -618,8 +648,7 @@ def parse_goal(text: str, *, as_of: pd.Timestamp | None = None,
         moneys = [n for n in numbers if n.kind == "money"]
         targets = [n for n in numbers if _preceded_by(norm, n, (
             "to", "reach", "at", "of", "least", "keep", "hold", "do", "до", "تا"))]
-        signed = [n for n in percents if n.signed or _preceded_by(
-            norm, n, ("by", "grow", "increase", "raise", "cut", "reduce", "o", "на"), 20)]
+        signed = [n for n in percents if n.signed or _preceded_by(norm, n, _CHANGE_WORDS, 20)]
         if signed:
             n = signed[0]
             value = n.value / 100.0

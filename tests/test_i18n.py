@@ -396,7 +396,15 @@ def broken_report(make_portfolio):
 
 
 def _source_fragments() -> dict[str, list[str]]:
-    """Per language, English pieces (between placeholders) of each translated message."""
+    """Per language, English pieces (between placeholders) of each translated message.
+
+    Table and column names of the data model are left out: a report quotes them as they
+    are in the user's files ("the actions table"), in every language.
+    """
+    from kamkit.schema import SCHEMAS
+
+    names = {n for n, schema in SCHEMAS.items()} | {
+        c.name for schema in SCHEMAS.values() for c in schema.columns}
     out: dict[str, list[str]] = {}
     for language in TRANSLATED:
         catalog = i18n_tools.read_catalog(i18n_tools.po_path(language), language)
@@ -410,7 +418,7 @@ def _source_fragments() -> dict[str, list[str]]:
             for source in ids:
                 for piece in re.split(r"\{[^}]*\}", source):
                     piece = piece.strip(" .,;:()")
-                    if sum(ch.isalpha() for ch in piece) >= 4 and not any(
+                    if sum(ch.isalpha() for ch in piece) >= 4 and piece not in names and not any(
                             piece in s for s in strings):
                         pieces.append(piece)
         out[language] = pieces

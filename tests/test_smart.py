@@ -401,3 +401,23 @@ def test_reasons_follow_the_language(cx):
     with use_language("pl"):
         v = check_text(cx, "CX-001", "+10% sensor revenue by 2027-03-31", linked_to="N-001-03")
     assert "31 mar 2027" in v.letter("T").reason.lower()  # the date as Poles write it
+
+
+@pytest.mark.parametrize("text, change, deadline", [
+    ("+15% sprzedaży sensors w ciągu 6 miesięcy", 0.15, "2026-12-30"),
+    ("Wzrost przychodów z sensors o 15% w ciągu roku", 0.15, "2027-06-30"),
+    ("Увеличить выручку по sensors на 15% через 6 месяцев", 0.15, "2026-12-30"),
+    ("рост продаж sensors на 10% в течение года", 0.10, "2027-06-30"),
+    ("افزایش ۱۵ درصدی درآمد sensors ظرف ۶ ماه", 0.15, "2026-12-30"),
+    ("کاهش ۱۰ درصد زمان تحویل sensors طی ۲ فصل", -0.10, "2026-12-30"),
+])
+def test_goals_typed_in_the_kits_other_languages(text, change, deadline):
+    """A trainer teaching in Polish, Russian or Persian types goals in that language."""
+    import pandas as pd
+
+    from kamkit.smart import parse_goal
+
+    goal = parse_goal(text, as_of=pd.Timestamp("2026-06-30"), product_lines=["sensors"])
+    assert goal.change == pytest.approx(change)
+    assert goal.deadline == pd.Timestamp(deadline)
+    assert goal.scope == "sensors" and goal.metric is not None

@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from kamkit.charts import PALETTE, chart, new_figure
+from kamkit.charts import PALETTE, chart, new_figure, number_formatter
 from kamkit.i18n import _, format_date, format_money, format_percent, get_language, ngettext
 
 __all__ = ["action_timeline", "budget_by_department"]
@@ -206,7 +206,7 @@ def budget_by_department(resources: pd.DataFrame, currency: str | None = None) -
                                            total=int(total))
         ax.text(float(budget) + peak * 0.01, y, text, va="center", fontsize=8)
     ax.set_xlim(0, peak * 1.75)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_money(v, None)))
+    ax.xaxis.set_major_formatter(number_formatter())  # the language is fixed now, not at draw
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(_("Budget ({currency})").format(currency=currency or "\u2013"))
     ax.set_title(title)

@@ -169,7 +169,8 @@ def strip_solutions(source: str, cell_type: str = "code") -> str:
         if cell_type == "code":
             out += _code_stub(lines[begin + 1:end], indent, _("your answer here"))
         else:
-            out.append(f"{indent}*{_('Your answer here (double-click to edit).')}*")
+            placeholder = _("Your answer here (double-click to edit).")
+            out.append(f"{indent}*{placeholder}*")
         position = end + 1
     out += lines[position:]
     return "\n".join(out)
@@ -487,7 +488,7 @@ def _write_html(folder: Path, edition: str, language: str, root: Path | None) ->
         (folder / name).write_text(html_page(nb, language), encoding="utf-8")
         with use_language(language):
             title = _(next(m.title for m in MODULES if m.code == code))
-        rows.append({"module": code, "title": title, "href": name})
+        rows.append({"module": code, "module_title": title, "href": name})
     import pandas as pd
 
     with use_language(language):
@@ -495,8 +496,8 @@ def _write_html(folder: Path, edition: str, language: str, root: Path | None) ->
                    "the discussion.") if edition == "participant" else
                  _("Trainer edition: with solutions and instructor notes."))
         doc = Document(_("Key Account Management workshop"), [Section(_("Modules"), [
-            Paragraph(intro), Table(pd.DataFrame(rows), columns=["module", "title"],
-                                    links={"title": "href"})])])
+            Paragraph(intro), Table(pd.DataFrame(rows), columns=["module", "module_title"],
+                                    links={"module_title": "href"})])])
     write(doc, folder / "index.html", language)
 
 

@@ -91,6 +91,7 @@ register_fields({
     "start_time": Field(N_("Start"), "text"),
     "end_time": Field(N_("End"), "text"),
     "module": Field(N_("Module"), "text"),
+    "module_title": Field(N_("Module title"), "text"),
     "minutes": Field(N_("Minutes"), "int"),
     "covers": Field(N_("What it covers"), "text"),
     "notebook": Field(N_("Notebook"), "text"),
