@@ -21,7 +21,7 @@ def run(capsys, *argv):
 def test_table_output_tells_the_story(capsys):
     code, out, err = run(capsys, COMPANY_X)
     assert code == 0, err
-    assert "Key accounts: 9 of at most 9 (minimum score 50.0)" in out
+    assert "Key accounts: 9 of at most 9 (minimum score 50)" in out
     key_part, rest = out.split("Big but not key", 1)
     assert "CX-005" in key_part and "CX-004" not in key_part
     big, maybe = rest.split("May become key", 1)
