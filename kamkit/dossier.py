@@ -389,8 +389,9 @@ def _wallet_shares(wallet: pd.DataFrame, transactions: pd.DataFrame,
     w = w.assign(year=w["year"].astype(int))
     w = w.assign(offset=int(as_of.year) - w["year"])
     depth = max(int(w["offset"].max()) + 1, 1)
-    sales = sales_by_year(transactions[transactions["account_id"].isin(w["account_id"])],
-                          as_of, years=depth)
+    # All accounts' sales, then the wallet's accounts: aggregating the whole table reuses
+    # its factorised ids (kamkit.sales), cheaper on millions of lines than a filtered copy.
+    sales = sales_by_year(transactions, as_of, years=depth)
     revenue = sales.set_index(["account_id", "year"])["revenue"]
     ours = revenue.reindex(pd.MultiIndex.from_arrays([w["account_id"], w["offset"]]))
     spend = w["spend"].astype(float).to_numpy()

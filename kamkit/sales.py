@@ -8,6 +8,8 @@ notes are ordinary signed lines, so every sum below is net of them.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -48,6 +50,37 @@ def period(as_of: pd.Timestamp, months: int = 12, offset_years: int = 0
 _SUMMED = ("revenue", "cost", "quantity", "discount")
 
 
+# Factorising millions of Arrow strings is the slow part of an aggregation, and a stage
+# aggregates the same transactions several times. The codes of a column are kept while
+# its Arrow data lives (weakly). The key is the immutable Arrow array itself: pandas
+# swaps in a new one when a value is set, so an edited column is factorised afresh.
+# (Arrow arrays are not hashable: the cache is keyed by id, checked against a weak
+# reference, and an entry leaves with its array.)
+_FACTORIZED: dict[int, tuple[weakref.ref, tuple[np.ndarray, pd.Index]]] = {}
+
+
+def _factorized(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Sorted integer codes of ``series`` (-1 where missing) and the distinct values."""
+    arrow = getattr(series.array, "_pa_array", None)
+    if arrow is not None:
+        hit = _FACTORIZED.get(id(arrow))
+        if hit is not None and hit[0]() is arrow:
+            return hit[1]
+    # Factorise in order of appearance, then sort the (few) distinct values and
+    # renumber: far cheaper than sort=True on millions of Arrow strings.
+    code, unique = pd.factorize(series, sort=False)
+    order = np.argsort(np.asarray(unique), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    result = (np.where(code >= 0, rank[np.maximum(code, 0)], -1),
+              pd.Index(unique).take(order))
+    if arrow is not None:
+        key = id(arrow)
+        _FACTORIZED[key] = (weakref.ref(arrow), result)
+        weakref.finalize(arrow, _FACTORIZED.pop, key, None)
+    return result
+
+
 def _aggregate(frame: pd.DataFrame, by: list[str], year: np.ndarray | None = None,
                years: int = 0) -> pd.DataFrame:
     """Sums and line counts per group of ``by``, groups sorted, only groups with lines.
@@ -63,14 +96,9 @@ def _aggregate(frame: pd.DataFrame, by: list[str], year: np.ndarray | None = Non
     codes: list[np.ndarray] = []
     uniques: list[pd.Index] = []
     for column in by:
-        # Factorise in order of appearance, then sort the (few) distinct values and
-        # renumber: far cheaper than sort=True on millions of Arrow strings.
-        code, unique = pd.factorize(frame[column], sort=False)
-        order = np.argsort(np.asarray(unique), kind="stable")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        codes.append(np.where(code >= 0, rank[np.maximum(code, 0)], -1))
-        uniques.append(pd.Index(unique, name=column).take(order))
+        code, unique = _factorized(frame[column])
+        codes.append(code)
+        uniques.append(unique.rename(column))
     if year is not None:
         codes.append(np.asarray(year, dtype=np.int64))
         uniques.append(pd.Index(np.arange(years, dtype=np.int64), name="year"))
