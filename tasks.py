@@ -2,6 +2,7 @@
 """Project tasks, with nothing but Python 3.11+ installed (Linux, macOS, Windows).
 
     python3 tasks.py demo      set up .venv, then run the kit on datasets/company_x
+                               (reports/company_x/index.html)
     python3 tasks.py test      set up .venv, then run every test (unit, notebooks, docs)
     python3 tasks.py regen     re-execute every committed notebook in place
     python3 tasks.py docs      regenerate the data dictionary, templates, glossary, images
@@ -74,9 +75,11 @@ def _env() -> dict[str, str]:
 
 
 def task_demo(args: list[str]) -> None:
-    """Run the main job on the bundled case study."""
+    """The main job on the bundled case study: check it, then run every notebook for
+    every key account and write the reports (reports/company_x/index.html)."""
     ensure_env()
-    _run(BIN / "kamkit", "validate", "datasets/company_x", *args, env=_env())
+    _run(BIN / "kamkit", "validate", "datasets/company_x", env=_env())
+    _run(BIN / "kamkit", "run", "datasets/company_x", "--out", "reports", *args, env=_env())
 
 
 def task_test(args: list[str]) -> None:
