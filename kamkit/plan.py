@@ -80,6 +80,7 @@ import pandas as pd
 
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import N_, _, format_money, format_number, format_percent, ngettext
+from kamkit.ladder import MOVES as LADDER_MOVES
 from kamkit.present import Field, register_fields, register_values, value_label
 from kamkit.sales import gross_margin_rate, period, sales_by_account
 from kamkit.smart import SmartThresholds, our_share, same_scope, smart_check
@@ -130,32 +131,37 @@ _CLOSED = ("done", "cancelled")
 #: match whole (a plural too). The mapping is a teaching aid: it reads what the plan
 #: *says*, so one action can make several moves and a vaguely written action none.
 #: Extend the lists freely.
-CLIMBING_MOVES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "uncover_hidden_needs": (N_("Uncover hidden needs"), (
+_CLIMBING_WORDS: dict[str, tuple[str, ...]] = {
+    "uncover_hidden_needs": (
         "interview", "workshop", "survey", "pulse", "find out", "analys*", "analyz*",
         "study", "root-cause", "root cause", "forecast", "research", "listen*",
-        "discover*", "field trial", "co-design", "needs")),
-    "tailored_solutions": (N_("Tailored solutions"), (
+        "discover*", "field trial", "co-design", "needs"),
+    "tailored_solutions": (
         "tailor*", "customi*", "custom-made", "co-design", "package", "prototype",
         "sample", "kit", "design-in", "engineering support", "pilot", "certif*", "qualif*",
         "qualify", "*-language", "translat*", "local", "offer", "bundle", "complete",
-        "trial", "demonstration", "joint bid", "joint tender")),
-    "continuous_value": (N_("Continuous value creation"), (
+        "trial", "demonstration", "joint bid", "joint tender"),
+    "continuous_value": (
         "service", "buffer", "stock", "consignment", "monitoring", "guarantee",
         "availability", "train*", "kanban", "slot", "priority", "dispatch", "quarterly",
         "monthly", "weekly", "seminar", "webinar", "capacity", "spare", "spare-part*",
-        "warranty", "reliable", "review")),
-    "trust_transparency": (N_("Trust and transparency"), (
+        "warranty", "reliable", "review"),
+    "trust_transparency": (
         "status", "portal", "transparen*", "total-cost*", "total cost", "tco",
         "lifetime-cost", "lifetime cost", "price review", "net price", "price agreement",
         "report", "failure analysis", "field-failure", "open book", "share the",
-        "announce*", "audit", "comparison")),
-    "multi_level_relationships": (N_("Multi-level relationships"), (
+        "announce*", "audit", "comparison"),
+    "multi_level_relationships": (
         "executive", "ceo", "cfo", "managing director", "board member", "procurement board",
         "dinner", "visit", "meets", "meet the", "meeting", "director", "who approves",
         "relationship*",
-        "technical day", "open day", "invite", "multi-level", "sponsor*", "committee")),
+        "technical day", "open day", "invite", "multi-level", "sponsor*", "committee"),
 }
+#: Each move's label (from :data:`kamkit.ladder.MOVES`, the one definition of the moves)
+#: and the words of :data:`_CLIMBING_WORDS` that show an action makes it.
+CLIMBING_MOVES: dict[str, tuple[str, tuple[str, ...]]] = {
+    code: (LADDER_MOVES[code][0], words) for code, words in _CLIMBING_WORDS.items()}
+assert set(CLIMBING_MOVES) == set(LADDER_MOVES), "the plan reads every move of the ladder"
 
 register_fields({
     "move_source": Field(N_("Move from"), "category"),
@@ -207,7 +213,6 @@ register_values({
     "action_milestone": N_("Action"),
     "goal_deadline": N_("Goal deadline"),
     "default": N_("Default"),
-    **{code: label for code, (label, _w) in CLIMBING_MOVES.items()},
     "no_plan": N_("No plan"),
     "goals_not_smart": N_("Goals not SMART"),
     "goal_without_actions": N_("Goal without actions"),
