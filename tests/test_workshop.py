@@ -787,6 +787,8 @@ def test_m3_flawed_goals_are_the_six_of_the_case(p):
     bare = from_frames({"accounts": p.accounts, "transactions": p.transactions},
                        {"currency": "EUR", "as_of": "2026-06-30"})
     assert m3.flawed_goals(bare).empty
+    result = m3.check_flaws({"G-008-1": "T"}, bare)
+    assert result.status == "invalid" and "trainer" in result.hint
 
 
 def test_m3_flaws(p):

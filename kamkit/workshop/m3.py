@@ -163,7 +163,10 @@ def check_flaws(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
         raise AnswerError(_("the answer is not a dictionary of goals and letters."),
                           _("fill in the dictionary the exercise gives, for example "
                             "{example}.").format(example='{"G-008-1": "T"}'))
-    ids = portfolio.goals["goal_id"].astype(str).tolist() if portfolio.has("goals") else []
+    if not portfolio.has("goals"):
+        raise AnswerError(_("no goals are recorded, so there is no goal to judge."),
+                          _("trainer: fill in the goals table of the portfolio."))
+    ids = portfolio.goals["goal_id"].astype(str).tolist()
     unknown = [str(k) for k in answer if str(k).strip() not in ids]
     if unknown:
         near = close_matches(unknown[0], ids)
