@@ -22,11 +22,12 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from kamkit import identification as idn
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import _, format_number, format_percent
+from kamkit.i18n import _, format_number, format_percent, ngettext
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
@@ -61,9 +62,10 @@ def _declines(value: object) -> bool:
 
 
 def _revenue_order(result: idn.Identification) -> pd.DataFrame:
+    """The result's table, largest revenue first (ties by account id)."""
     t = result.table
-    return t.iloc[sorted(range(len(t)), key=lambda i: (-t["revenue_12m"].iloc[i],
-                                                       t["account_id"].iloc[i]))]
+    return t.iloc[np.lexsort((t["account_id"].to_numpy(dtype=str),
+                              -t["revenue_12m"].to_numpy(dtype=float)))]
 
 
 def largest_customers(result: idn.Identification, n: int | None = None, *,
@@ -417,7 +419,8 @@ def check_leader_weights(answer: object, portfolio, start: idn.Identification,  
                 accounts=", ".join(f"{a} {names[a]}" for a in joined))
         return CheckResult("correct", message, hint)
     cutoff = result.key_accounts["score"].min()
-    lost = _("The anchors {accounts} left the list.").format(
+    lost = ngettext("The anchor {accounts} left the list.",
+                    "The anchors {accounts} left the list.", len(dropped)).format(
         accounts=", ".join(f"{a} {names[a]}" for a in dropped)) if dropped else ""
     if leader not in keys:
         strong = _strong_on(start, leader)

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 
 from kamkit import dossier
 from kamkit.exceptions import UnknownAccountError
-from kamkit.i18n import N_, _, format_number
+from kamkit.i18n import N_, _, format_number, ngettext
 from kamkit.present import value_label
 from kamkit.schema import ATTITUDES, BUYING_ROLES, CONTACT_LEVELS
 from kamkit.workshop.checks import (
@@ -301,11 +301,15 @@ def check_dmu(answer: object, portfolio, account_id: str) -> CheckResult:  # noq
             close.append(name)
     n = len(record)
     if not wrong and not absent:
-        hint = (_("Influence is a judgement: {names} differ(s) from the record by one "
-                  "point; talk about it.").format(names=", ".join(close)) if close else "")
+        hint = (ngettext("Influence is a judgement: {names} differs from the record by one "
+                         "point; talk about it.",
+                         "Influence is a judgement: {names} differ from the record by one "
+                         "point; talk about it.", len(close)).format(names=", ".join(close))
+                if close else "")
         return CheckResult("correct", _("Your table matches the record for all {n} people."
                                         ).format(n=n), hint)
-    lines = [_("{right} of {n} people match the record.").format(
+    lines = [ngettext("{right} of {n} person matches the record.",
+                      "{right} of {n} people match the record.", n).format(
         right=n - len(wrong) - len(absent), n=n)]
     if wrong:
         lines.append(_("Look again at: {people}.").format(people="; ".join(

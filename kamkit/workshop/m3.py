@@ -24,7 +24,7 @@ import pandas as pd
 
 from kamkit import plan, smart
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import N_, _, format_percent
+from kamkit.i18n import N_, _, format_percent, ngettext
 from kamkit.present import value_label
 from kamkit.workshop.checks import (
     AnswerError,
@@ -261,9 +261,8 @@ def check_rewrite(answer: object, portfolio, goal_id: str,  # noqa: ANN001
     if not verdict.smart:
         failed = verdict.failed
         first = verdict.letter(failed[0])
-        message = _("Not SMART yet: {letters} fails.").format(letters=", ".join(failed)) \
-            if len(failed) == 1 else _("Not SMART yet: {letters} fail.").format(
-                letters=", ".join(failed))
+        message = ngettext("Not SMART yet: {letters} fails.", "Not SMART yet: {letters} fail.",
+                           len(failed)).format(letters=", ".join(failed))
         if _fold(text) == _fold(original["goal"]):
             message = _("That is the goal as the plan writes it.") + " " + message
         return incorrect(message, f"{first.letter}: {_fix(first)}")
@@ -404,7 +403,18 @@ def departments_for(action: str) -> tuple[tuple[str, ...], str]:
 
 
 def proposed_actions(actions: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The actions of exercise 3 as a table: ``action_id``, ``what``."""
+    """The actions of exercise 3 as a table: ``action_id``, ``what``.
+
+    Parameters
+    ----------
+    actions : mapping, optional
+        Action id -> text (default :data:`PROPOSED_ACTIONS`).
+
+    Examples
+    --------
+    >>> proposed_actions({"A1": "Open a buffer stock"}).values.tolist()
+    [['A1', 'Open a buffer stock']]
+    """
     actions = PROPOSED_ACTIONS if actions is None else actions
     return pd.DataFrame({"action_id": list(actions), "what": list(actions.values())})
 
