@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kamkit import identification as idn
 from kamkit import ladder
 from kamkit.cli import main
 from kamkit.exceptions import EditionError, ParameterError
 from kamkit.i18n import use_language
 from kamkit.notebooks import read_parameters
 from kamkit.synth import company_x
-from kamkit.workshop import checks, editions, m0, m5, modules, quiz, widgets
+from kamkit.workshop import checks, editions, m0, m1, m2, m3, m5, modules, quiz, widgets
 from tests.conftest import ROOT
 
 NOTEBOOKS = modules.module_notebooks()
@@ -379,6 +380,547 @@ def test_ladder_checks_without_a_recorded_step_tell_the_trainer(p):
 
 
 # --------------------------------------------------------------------------------------
+# Readers shared by the module checks
+
+
+def test_read_account_and_accounts(p):
+    assert checks.read_account(" cx-004 ", p) == "CX-004"
+    assert checks.read_account("Voltmarkt", p) == "CX-004"
+    assert checks.read_accounts(["CX-006", "cx-008", "CX-006"], p) == ["CX-006", "CX-008"]
+    assert checks.read_accounts("CX-006; CX-008", p) == ["CX-006", "CX-008"]
+    assert checks.read_accounts({"CX-008", "CX-006"}, p) == ["CX-006", "CX-008"]
+    for none in ("none", " Nobody ", [], ()):
+        assert checks.read_accounts(none, p) == []
+    for bad, words in [("CX004", '"CX-004"'), (["CX-999"], "no account"), (3, "list of")]:
+        with pytest.raises(checks.AnswerError) as info:
+            checks.read_accounts(bad, p)
+        assert words in info.value.message + info.value.hint
+
+
+def test_label_choices_read_every_language():
+    choices = checks.label_choices(["sponsor", "anti_sponsor"], {"anti_sponsor": ["against"]})
+    for text in ("anti-sponsor", "Anti_Sponsor", "against"):
+        assert checks.read_choice(text, choices) == "anti_sponsor"
+    from kamkit.present import value_label
+
+    with use_language("ru"):
+        russian = value_label("anti_sponsor")
+    assert checks.read_choice(russian, choices) == "anti_sponsor"
+
+
+# --------------------------------------------------------------------------------------
+# M1 checks
+
+
+@pytest.fixture(scope="module")
+def m1_result(p):
+    return idn.identify(p)
+
+
+@pytest.fixture(scope="module")
+def by_revenue(p, m1_result):
+    return idn.reweigh(m1_result, p, {"revenue_12m": 1.0})
+
+
+def test_m1_anchors_leader_and_largest(p, m1_result):
+    assert m1.anchors(p) == ["CX-001", "CX-002", "CX-003"]
+    assert m1.small_market_leader(p) == "CX-005"
+    largest = m1.largest_customers(m1_result, points=True)
+    assert len(largest) == m1_result.cap and largest["revenue_rank"].tolist() == list(
+        range(1, 10))
+    assert "strategic_role_points" in largest.columns
+    assert largest.set_index("account_id").at["CX-004", "strategic_role_points"] == 0
+    with pytest.raises(ParameterError):
+        m1.largest_customers(m1_result, 0)
+
+
+def _big(account, because):
+    return {"account": account, "because": because}
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_big("CX-004", "collaboration"), "loses the most points on Strategic role and Coll"),
+    (_big("Voltmarkt", "strategic role"), "Big, not key"),
+    (_big("cx-004", "declines key status"), "does not accept key status"),
+    (_big("CX-004", "Collaboration"), "Big, not key"),
+])
+def test_m1_big_not_key_right(p, m1_result, answer, words):
+    result = m1.check_big_not_key(answer, p, m1_result)
+    assert result.ok and words in result.message
+
+
+def test_m1_big_not_key_weak_criterion_is_right_with_a_pointer(p, m1_result):
+    result = m1.check_big_not_key(_big("CX-004", "margin"), p, m1_result)
+    assert result.ok and "score 0 of 100" in result.message
+    assert "even more points on Strategic role" in result.hint
+
+
+@pytest.mark.parametrize("answer, says, hint", [
+    (_big("CX-004", "revenue"), "Revenue is where", "scores lowest"),
+    (_big("CX-004", "employees"), "has no weight", "weighted criteria"),
+    (_big("CX-001", "margin"), "on the key list", "leaves out"),
+    (_big("CX-005", "margin"), "key, not big", "table of the 9 largest"),
+    (_big("CX-011", "margin"), "not among the 9 largest", "table of the 9 largest"),
+    (_big("CX-006", "revenue"), "just below the cut-off", "weak on everything but"),
+    (_big("none", "nothing"), "does name", "not on the list"),
+])
+def test_m1_big_not_key_typical_wrong_answers(p, m1_result, answer, says, hint):
+    result = m1.check_big_not_key(answer, p, m1_result)
+    assert result.status == "incorrect"
+    assert says in result.message and hint in result.hint
+
+
+def test_m1_big_not_key_says_when_a_strong_account_is_named_weak(p, m1_result):
+    result = m1.check_big_not_key(_big("CX-004", "opportunities"), p, m1_result)
+    assert result.status == "incorrect" and "one of its better criteria" in result.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_big("CX-004", "colaboration"), '"collaboration"'),
+    (_big("CX004", "margin"), '"CX-004"'),
+    ({"account": "CX-004"}, "missing: because"),
+    ("CX-004", "not a dictionary"),
+    (_big(4, "margin"), "not text"),
+])
+def test_m1_big_not_key_malformed(p, m1_result, answer, words):
+    result = m1.check_big_not_key(answer, p, m1_result)
+    assert result.status == "invalid" and words in result.message + result.hint
+
+
+def test_m1_big_not_key_none_when_the_definition_names_none(p, by_revenue):
+    result = by_revenue  # revenue alone: nobody is weak "on the other criteria"
+    assert result.big_not_key.empty
+    assert m1.check_big_not_key(_big("none", "-"), p, result).ok
+    assert m1.check_big_not_key(..., p, result).status == "not_answered"
+
+
+@pytest.mark.parametrize("weights", [
+    {"revenue_12m": 0.6, "revenue_3y": 0, "strategic_role": 0.2, "collaboration": 0.2},
+    {"revenue_12m": 8, "strategic_role": 2},
+    dict(idn.DEFAULT_WEIGHTS),
+])
+def test_m1_leader_weights_right(p, by_revenue, weights):
+    result = m1.check_leader_weights(weights, p, by_revenue)
+    assert result.ok and "every anchor stays" in result.message
+
+
+@pytest.mark.parametrize("weights, says, hint", [
+    ({"revenue_12m": 1}, "is not selected", "strong on Strategic role"),
+    ({"revenue_12m": 0.9, "strategic_role": 0.1}, "is not selected", "your weights give"),
+    ({"strategic_role": 1}, "not every anchor stayed", "keep enough weight on revenue"),
+    ({"revenue_12m": 0.3, "strategic_role": 0.7}, "CX-003", "number 3 by revenue"),
+    ({"margin": 1}, "is not selected", "your weights give"),
+])
+def test_m1_leader_weights_typical_wrong_answers(p, by_revenue, weights, says, hint):
+    result = m1.check_leader_weights(weights, p, by_revenue)
+    assert result.status == "incorrect"
+    assert says in result.message and hint in result.hint
+
+
+@pytest.mark.parametrize("weights, words", [
+    ({"revenu": 1}, '"revenue_12m"'), ({"revenue_12m": -1}, "at least 0"),
+    ({"revenue_12m": 0, "margin": 0}, "every weight is 0"),
+    ({"revenue_12m": ..., "margin": 0.3}, "missing: revenue_12m"),
+    ({"revenue_12m": "lots"}, "not a number"), ([0.5, 0.5], "not a dictionary"),
+])
+def test_m1_leader_weights_malformed(p, by_revenue, weights, words):
+    result = m1.check_leader_weights(weights, p, by_revenue)
+    assert result.status == "invalid" and words in result.message + result.hint
+
+
+def test_m1_leader_weights_without_ratings_tell_the_trainer(p, by_revenue):
+    other = copy.copy(p)
+    other.tables = dict(p.tables)
+    other.tables["accounts"] = p.accounts.assign(strategic_role=float("nan"))
+    assert m1.small_market_leader(other) is None
+    result = m1.check_leader_weights({"revenue_12m": 1}, other, by_revenue)
+    assert result.status == "invalid" and "trainer" in result.hint
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (12, "correct", "4 managers"), ("12", "correct", ""), (9, "incorrect", "today's 3"),
+    (4, "incorrect", "lower bound"), (8, "incorrect", "Multiply by 4"),
+    (15, "incorrect", "uncontrolled"), (0, "incorrect", "nothing to manage"),
+    (-2, "invalid", "at least 0"), ("twelve", "invalid", "not a number"),
+])
+def test_m1_cap_for_another_number_of_managers(p, answer, status, words):
+    result = m1.check_cap(answer, p, key_account_managers=4)
+    assert result.status == status and words in result.message + result.hint
+
+
+@pytest.fixture(scope="module")
+def stability(m1_result):
+    return idn.weight_stability(m1_result, draws=500, seed=0)
+
+
+def test_m1_depends_on_weights(p, stability):
+    fragile = stability.fragile["account_id"].tolist()
+    assert fragile and set(fragile) == {"CX-015", "CX-006", "CX-008"}
+    assert m1.check_depends_on_weights(fragile, p, stability).ok
+    assert m1.check_depends_on_weights(", ".join(reversed(fragile)), p, stability).ok
+    cases = [(fragile[:1], "Right so far: 1 of 3", "on the list and off it"),
+             ("CX-001", "in 100% of the draws", "more than 10%"),
+             ([*fragile, "CX-150"], "not selected in any draw", "fewer than 90%"),
+             ("none", "do depend", "names in red")]
+    for answer, says, hint in cases:
+        result = m1.check_depends_on_weights(answer, p, stability)
+        assert result.status == "incorrect", answer
+        assert says in result.message and hint in result.hint, answer
+    for bad in ("CX-999", 3, ["CX-001", 4]):
+        assert m1.check_depends_on_weights(bad, p, stability).status == "invalid"
+
+
+def test_m1_depends_on_weights_none(p, m1_result):
+    still = idn.weight_stability(m1_result, draws=20, spread=0.0)
+    assert still.fragile.empty
+    assert m1.check_depends_on_weights("none", p, still).ok
+    assert m1.check_depends_on_weights(["CX-001"], p, still).status == "incorrect"
+
+
+# --------------------------------------------------------------------------------------
+# M2 checks
+
+BRAMBILLA = "CX-009"
+DMU = {"Andrea Colombo": ("executive", "economic buyer", "sponsor", 5),
+       "Luca Greco": ("executive", "technical buyer", "anti-sponsor", 5),
+       "Francesca Marino": ("middle", "gatekeeper", "neutral", 3),
+       "Chiara Fontana": ("senior", "user buyer", "sponsor", 4),
+       "Matteo Caruso": ("middle", "coach", "supporter", 3),
+       "Elena De Luca": ("operational", "influencer", "neutral", 2)}
+SWOT = {"strengths": ["Technology leader in high-speed pharma packaging",
+                      "Strong export network"],
+        "weaknesses": ["Many machine variants and rising engineering hours"],
+        "opportunities": ["Serialisation and track-and-trace retrofits in pharma"],
+        "threats": "Food customers postponing orders; interest rates"}
+
+
+def test_m2_interview_note_matches_the_record(p):
+    note = m2.interview_note()
+    assert note == m2.interview_note(BRAMBILLA)
+    contacts = p.table_for("contacts", BRAMBILLA)
+    for name, title in zip(contacts["name"], contacts["title"], strict=True):
+        assert name in note and title in note, name
+    assert p.account(BRAMBILLA)["name"] in note
+    assert "Brevi Automazione" in note  # the competitor ahead of us
+    # Every recorded need and SWOT item can be found in the note (most of its words).
+    for text in [*p.table_for("needs", BRAMBILLA)["need"],
+                 *p.table_for("swot", BRAMBILLA)["item"]]:
+        assert any(m2._similar(text, line) >= 0.5 for line in note.split(".")), text
+    assert len(note.split()) < 900, "one page"
+    with pytest.raises(Exception, match="CX-001"):
+        m2.interview_note("CX-001")
+
+
+def test_m2_dmu_right(p):
+    result = m2.check_dmu(DMU, p, BRAMBILLA)
+    assert result.ok and "all 6 people" in result.message and result.hint == ""
+    # Influence is a judgement: one point off still matches, with a pointer.
+    close = DMU | {"Francesca Marino": ("Middle management", "Gatekeeper", "Neutral", 4)}
+    result = m2.check_dmu(close, p, BRAMBILLA)
+    assert result.ok and "Francesca Marino" in result.hint
+    with use_language("pl"):
+        assert m2.check_dmu(DMU, p, BRAMBILLA).ok
+
+
+@pytest.mark.parametrize("change, says, hint", [
+    ({"Luca Greco": ("executive", "technical buyer", "skeptic", 5)},
+     "Luca Greco (attitude)", "an anti-sponsor works against us"),
+    ({"Chiara Fontana": ("senior", "user buyer", "supporter", 4)},
+     "Chiara Fontana (attitude)", "more on our side"),
+    ({"Elena De Luca": ("operational", "user buyer", "neutral", 2)},
+     "Elena De Luca (buying role)", "uses what we sell"),
+    ({"Chiara Fontana": ("executive", "user buyer", "sponsor", 4)},
+     "Chiara Fontana (level)", "on the board"),
+    ({"Elena De Luca": ("operational", "influencer", "neutral", 5)},
+     "Elena De Luca (influence)", "give input"),
+    ({"Andrea Colombo": ("executive", "economic buyer", "sponsor", 2)},
+     "Andrea Colombo (influence)", "stop or push"),
+])
+def test_m2_dmu_typical_wrong_answers(p, change, says, hint):
+    result = m2.check_dmu(DMU | change, p, BRAMBILLA)
+    assert result.status == "incorrect" and "5 of 6 people" in result.message
+    assert says in result.message and hint in result.hint
+    recorded = p.table_for("contacts", BRAMBILLA).set_index("name")
+    name = next(iter(change))
+    field = says.split("(")[1].rstrip(")")
+    if field == "attitude":  # the message names the field, never the recorded value
+        assert recorded.at[name, "attitude"] not in result.message
+
+
+def test_m2_dmu_points_at_the_anti_sponsor_first_and_at_missing_people(p):
+    wrong = DMU | {"Matteo Caruso": ("middle", "influencer", "supporter", 3),
+                   "Luca Greco": ("executive", "technical buyer", "neutral", 5)}
+    assert m2.check_dmu(wrong, p, BRAMBILLA).hint.startswith("Luca Greco")
+    partial = {k: v for k, v in DMU.items() if k != "Elena De Luca"}
+    result = m2.check_dmu(partial, p, BRAMBILLA)
+    assert result.status == "incorrect" and "Not in your table: Elena De Luca" in \
+        result.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    ({"Luca Greko": DMU["Luca Greco"]}, '"Luca Greco"'),
+    ({"Bob": DMU["Luca Greco"]}, "the people recorded are"),
+    ({"Luca Greco": ("executive", "technical buyer", "anti-sponsor")}, "four values"),
+    ({"Luca Greco": ("top", "technical buyer", "anti-sponsor", 5)}, "choose one of"),
+    ({"Luca Greco": ("executive", "technical buyer", "antisponser", 5)}, "anti_sponsor"),
+    ({"Luca Greco": ("executive", "technical buyer", "anti-sponsor", 7)}, "from 1 to 5"),
+    ({"Luca Greco": ..., "Matteo Caruso": DMU["Matteo Caruso"]}, "no answer yet: Luca"),
+    ({"greco": DMU["Luca Greco"], "Luca Greco": DMU["Luca Greco"]}, "twice"),
+    ("Luca Greco", "not a table of people"),
+])
+def test_m2_dmu_malformed(p, answer, words):
+    result = m2.check_dmu(answer, p, BRAMBILLA)
+    assert result.status == "invalid" and words in result.message + result.hint
+
+
+def test_m2_dmu_placeholder_and_an_account_without_contacts(p):
+    blank = dict.fromkeys(DMU, ...)
+    assert m2.check_dmu(blank, p, BRAMBILLA).status == "not_answered"
+    result = m2.check_dmu(DMU, p, "CX-011")  # the empty dossier
+    assert result.status == "invalid" and "trainer" in result.hint
+
+
+def test_m2_maps(p):
+    from kamkit.charts import title_of
+
+    contacts = m2.answer_contacts(DMU, p, BRAMBILLA)
+    assert len(contacts) == 6 and contacts["relationship_strength"].notna().all()
+    assert title_of(m2.answer_map(DMU, p, BRAMBILLA)) == "Your stakeholder map"
+    for bad in (..., dict.fromkeys(DMU, ...), {"Bob": (1, 2, 3, 4)}, "x"):
+        assert m2.answer_contacts(bad, p, BRAMBILLA) is None
+        figure = m2.answer_map(bad, p, BRAMBILLA)
+        assert "Fill in the table" in figure.axes[0].texts[0].get_text()
+
+
+@pytest.mark.parametrize("account, answer, status, words", [
+    (BRAMBILLA, "Luca Greco", "correct", "enough to block"),
+    (BRAMBILLA, "greco", "correct", "Technical Director"),
+    (BRAMBILLA, "Francesca Marino", "incorrect", "recorded as neutral"),
+    (BRAMBILLA, "none", "incorrect", "works against us"),
+    ("CX-010", "none", "correct", "Nobody"),
+    ("CX-010", "Душан Павловић", "incorrect", "a skeptic"),
+    ("CX-002", "Омаров", "correct", "Head of Procurement"),
+    (BRAMBILLA, "Greko", "invalid", '"Luca Greco"'),
+    (BRAMBILLA, 5, "invalid", "not text"),
+    (BRAMBILLA, ..., "not_answered", ""),
+])
+def test_m2_anti_sponsor(p, account, answer, status, words):
+    result = m2.check_anti_sponsor(answer, p, account)
+    assert result.status == status and words in result.message + result.hint
+
+
+@pytest.mark.parametrize("account, answer, status, words", [
+    ("CX-010", "economic buyer", "correct", "signs off the money"),
+    ("CX-010", "Economic_Buyer", "correct", ""),
+    ("CX-010", "budget holder", "correct", ""),
+    ("CX-010", "coach", "incorrect", "covered: Ана Ђорђевић"),
+    ("CX-010", "gatekeeper", "incorrect", "not one of the roles"),
+    ("CX-010", "none", "incorrect", "nobody in it"),
+    (BRAMBILLA, "none", "correct", "Every required buying role"),
+    (BRAMBILLA, "technical buyer", "incorrect", "covered: Luca Greco"),
+    ("CX-010", "economic buyr", "invalid", '"economic_buyer"'),
+    ("CX-010", ["coach"], "invalid", "not text"),
+])
+def test_m2_uncovered_role(p, account, answer, status, words):
+    result = m2.check_uncovered_role(answer, p, account)
+    assert result.status == status and words in result.message + result.hint
+
+
+def test_m2_swot_right(p):
+    result = m2.check_swot(SWOT, p, BRAMBILLA)
+    assert result.ok and "all about the customer" in result.message
+    assert "match what the account team recorded" in result.message
+    # An account without a recorded SWOT or needs: the quadrants are still checked.
+    assert m2.check_swot(SWOT, p, "CX-011").ok
+
+
+@pytest.mark.parametrize("change, hint", [
+    ({"threats": ["Brevi offers a complete electrical package"]}, "about Brevi Automazione"),
+    ({"weaknesses": ["Our spare parts abroad are too slow"]}, "about us, a supplier"),
+    ({"threats": ["Company X prices are 8% above Brevi's"]}, "about Company X"),
+    ({"weaknesses": ["Spare parts for machines abroad arrive late"]}, "belongs in the needs"),
+    ({"opportunities": ["Wants one supplier for the whole electrical package"]},
+     "belongs in the needs"),
+    ({"threats": ["Many machine variants"]}, "recorded weakness"),
+    ({"weaknesses": ["Serialisation retrofits in pharma plants"]}, "recorded opportunity"),
+    ({"opportunities": []}, "Opportunities: developments outside"),
+    ({"threats": ""}, "Threats: developments outside"),
+])
+def test_m2_swot_items_that_belong_elsewhere(p, change, hint):
+    result = m2.check_swot(SWOT | change, p, BRAMBILLA)
+    assert result.status == "incorrect" and hint in result.hint
+
+
+def test_m2_swot_reads_us_as_a_country():
+    assert m2._PRONOUNS.search("Serialisation rules in the EU and US").group(0) == "US"
+
+
+@pytest.mark.parametrize("answer, words", [
+    ({"strenghts": ["a"], "weaknesses": [], "opportunities": [], "threats": []},
+     '"strengths"'),
+    (SWOT | {"threats": [3]}, "not a text"), (SWOT | {"threats": 3}, "list of texts"),
+    ({"strengths": ["a"]}, "missing"), ("a SWOT", "not a dictionary"),
+])
+def test_m2_swot_malformed(p, answer, words):
+    result = m2.check_swot(answer, p, BRAMBILLA)
+    assert result.status == "invalid" and words in result.message + result.hint
+
+
+def test_m2_swot_placeholder(p):
+    blank = dict.fromkeys(m2.SWOT_KEYS, ...)
+    assert m2.check_swot(blank, p, BRAMBILLA).status == "not_answered"
+
+
+# --------------------------------------------------------------------------------------
+# M3 checks
+
+FLAWS = {"G-002-1": "T", "G-003-1": "M", "G-004-1": "S", "G-006-1": "A", "G-008-1": "T",
+         "G-013-1": "R"}
+
+
+def test_m3_flawed_goals_are_the_six_of_the_case(p):
+    table = m3.flawed_goals(p)
+    assert table["goal_id"].tolist() == sorted(FLAWS)
+    assert table.columns.tolist() == ["goal_id", "account_id", "name", "goal", "linked_to"]
+    from kamkit.portfolio import from_frames
+
+    bare = from_frames({"accounts": p.accounts, "transactions": p.transactions},
+                       {"currency": "EUR", "as_of": "2026-06-30"})
+    assert m3.flawed_goals(bare).empty
+    result = m3.check_flaws({"G-008-1": "T"}, bare)
+    assert result.status == "invalid" and "trainer" in result.hint
+
+
+def test_m3_flaws(p):
+    assert m3.check_flaws(FLAWS, p).ok
+    assert m3.check_flaws({"G-004-1": "measurable", "G-008-1": "Time-bound"}, p).ok
+    cases = [({"G-004-1": "R"}, "R passes"), ({"G-003-1": "A"}, "cannot be judged yet"),
+             ({"G-001-1": "S"}, "this goal is SMART")]
+    for answer, hint in cases:
+        result = m3.check_flaws(answer, p)
+        assert result.status == "incorrect" and hint in result.hint, answer
+    result = m3.check_flaws(FLAWS | {"G-013-1": "T"}, p)
+    assert "5 of 6 right; look again at G-013-1" in result.message
+    for bad, words in [({"G-0081": "T"}, '"G-008-1"'), ({"G-008-1": "Q"}, "choose one of"),
+                       ({"G-008-1": ..., "G-006-1": "A"}, "missing: G-008-1"),
+                       ("T", "not a dictionary")]:
+        result = m3.check_flaws(bad, p)
+        assert result.status == "invalid" and words in result.message + result.hint, bad
+    assert m3.check_flaws(dict.fromkeys(FLAWS, ...), p).status == "not_answered"
+
+
+@pytest.mark.parametrize("goal_id, text, link, status, words", [
+    ("G-003-1", "+10% spare-parts revenue at ZAŚ by 2027-03-31", None, "correct", ""),
+    ("G-006-1", "+180% power-supply revenue by 2027-06-30", None, "correct", ""),
+    ("G-006-1", "+50% power-supply revenue by 2027-06-30", None, "correct",
+     "Trivially easy"),
+    ("G-003-1", "+10% sensor revenue at ZAŚ by 2027-03-31", None, "correct",
+     "about spare parts, yours about sensors"),
+    ("G-003-1", "Grow spare-parts revenue at ZAŚ", None, "incorrect",
+     "as the plan writes it"),
+    ("G-003-1", "Grow spare-parts revenue at ZAŚ by 2027-03-31", None, "incorrect",
+     "M: No numbers"),
+    ("G-006-1", "+300% power-supply revenue by 2026-08-31", None, "incorrect",
+     "Ask for less, or give it more time"),
+    ("G-003-1", "+10% spare-parts revenue by 2028-12-31", None, "incorrect",
+     "beyond the plan horizon"),
+    ("G-003-1", "+10% spare-parts revenue by 2026-03-31", None, "incorrect",
+     "has passed"),
+    ("G-003-1", "+10% spare-parts revenue by 2027-03-31", "N-001-01", "incorrect",
+     "belongs to account CX-001"),
+    ("G-013-1", "+10% sensor revenue by 2027-03-31", ..., "incorrect",
+     "Give the id of the need"),
+    ("G-013-1", "+10% sensor revenue by 2027-03-31", "O-013-01", "correct", ""),
+    ("G-003-1", "", None, "invalid", "empty"),
+    ("G-003-1", 10, None, "invalid", "not text"),
+    ("G-003-1", ..., None, "not_answered", ""),
+])
+def test_m3_rewrite(p, goal_id, text, link, status, words):
+    result = m3.check_rewrite(text, p, goal_id, link)
+    assert result.status == status
+    assert words in result.message + result.hint
+
+
+def test_m3_rewrite_of_an_unknown_goal_is_the_notebook_s_error(p):
+    with pytest.raises(ParameterError):
+        m3.check_rewrite("+10% sensor revenue by 2027-03-31", p, "G-999-9")
+
+
+def test_m3_department_rule_agrees_with_the_recorded_plans(p):
+    actions = p.actions
+    agree = sum(department in m3.departments_for(action)[0]
+                for action, department in zip(actions["action"], actions["department"],
+                                              strict=True))
+    assert agree >= 0.95 * len(actions)
+    # Spare-part availability never goes to sales.
+    for action in actions["action"]:
+        if re.search(r"\b(stock|warehouse|buffer|consignment)\b", action, re.I):
+            assert "sales" not in m3.departments_for(action)[0], action
+    assert m3.departments_for("Write the annual report")[0] == m3.DEPARTMENTS
+
+
+DEPARTMENTS = {"A1": "logistics", "A2": "production", "A3": "sales", "A4": "service",
+               "A5": "finance", "A6": "engineering", "A7": "marketing"}
+
+
+def test_m3_departments(p):
+    assert m3.check_departments(DEPARTMENTS).ok
+    assert m3.check_departments(DEPARTMENTS | {"A1": "Warehouse", "A5": "sales",
+                                               "A6": "R&D"}).ok
+    result = m3.check_departments(DEPARTMENTS | {"A1": "sales"})
+    assert result.status == "incorrect" and "look again at A1" in result.message
+    assert "Sales can promise availability" in result.hint
+    everything = dict.fromkeys(DEPARTMENTS, "production")
+    result = m3.check_departments(everything)
+    assert "production carries 100%" in result.message
+    assert result.hint.startswith("A3 (production)")
+    result = m3.check_departments(DEPARTMENTS | {"A7": "logistics"})
+    assert "marketing's work" in result.hint
+    for bad, words in [(DEPARTMENTS | {"A2": "purchasing"}, "A2:"),
+                       ({"A1": "logistics"}, "missing"), ("logistics", "not a dictionary")]:
+        result = m3.check_departments(bad)
+        assert result.status == "invalid" and words in result.message + result.hint
+    assert m3.check_departments(dict.fromkeys(DEPARTMENTS, ...)).status == "not_answered"
+    assert m3.proposed_actions()["action_id"].tolist() == list(DEPARTMENTS)
+
+
+@pytest.mark.parametrize("text, link, status, words", [
+    ("Keep our share of wallet at 28% or more against Brevi through 2027-06-30",
+     "N-009-01", "correct", "against Brevi Automazione"),
+    ("Deliver 95% of spare parts for machines abroad within 72 hours (from 60%) by "
+     "2027-03-31", "N-009-01", "correct", "pain point"),
+    ("Raise the after-sales team's satisfaction from 3 to 4 by 2027-03-31", "N-009-01",
+     "correct", "satisfaction"),
+    ("+20% sensor revenue by 2027-06-30", "N-009-01", "incorrect",
+     "only because it is linked to a pain point"),
+    ("Win EUR 100,000 of display revenue by 2027-06-30", "O-009-01", "incorrect",
+     "This goal is expand"),
+    ("Keep our share of wallet at 28% or more against Brevi through 2027-06-30", ...,
+     "incorrect", "R: Not linked"),
+    ("Keep our share of wallet", "N-009-01", "incorrect", "not SMART yet: fix M, T"),
+    ("Defend the account", None, "incorrect", "S: No metric"),
+    ("", None, "invalid", "empty"),
+    (..., "N-009-01", "not_answered", ""),
+])
+def test_m3_protect_goal(p, text, link, status, words):
+    result = m3.check_protect_goal(text, p, "CX-009", link)
+    assert result.status == status and words in result.message + result.hint
+
+
+def test_m3_protect_goal_where_no_competitor_is_strong(p):
+    assert plan_strong_competitors(p, "CX-014").empty
+    result = m3.check_protect_goal("Keep our share of wallet at 50% or more through "
+                                   "2027-06-30", p, "CX-014", "N-014-02")
+    assert result.ok and "does not ask for one" in result.hint
+
+
+def plan_strong_competitors(p, account_id):
+    from kamkit.plan import strong_competitors
+
+    return strong_competitors(p, account_id)
+
+
+# --------------------------------------------------------------------------------------
 # Widgets: plain logic, deterministic text
 
 
@@ -584,8 +1126,8 @@ def test_episode_check_names_what_is_missing(tmp_path):
         assert words in problems
 
 
-def test_both_modules_exist_and_agenda_fills_the_day():
-    assert {"M0", "M5"} <= set(NOTEBOOKS)
+def test_modules_exist_and_agenda_fills_the_day():
+    assert {"M0", "M1", "M2", "M3", "M5"} <= set(NOTEBOOKS)
     day = modules.agenda()
     assert day["minutes"].sum() == 8 * 60 + 15
     assert [m.code for m in modules.MODULES] == ["M0", "M1", "M2", "M3", "M4", "M5"]

@@ -1,7 +1,7 @@
 """The workshop's widgets in a real browser: JupyterLab, headless Chromium, loopback only.
 
-One test opens module M5 in JupyterLab, runs it, moves a slider of the perception-ladder
-form with the keyboard and reads the new assessment from the page. It follows
+Each test opens a module in JupyterLab, runs it, moves a slider with the keyboard and reads
+the result from the page: the perception-ladder form of M5 and the weight sliders of M1. It follows
 ``shared/browser-testing.md``: Debian's ``/usr/bin/chromium`` driven by Playwright (which
 downloads no browser), every request that does not go to 127.0.0.1 aborted, a free port,
 private settings, workspaces, runtime and temporary folders, the news toast switched off,
@@ -11,6 +11,7 @@ It is skipped when Playwright or Chromium is missing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -103,12 +105,17 @@ def _route(route) -> None:  # noqa: ANN001 - playwright's Route
         route.abort()
 
 
-@pytest.mark.timeout(420)
-def test_ladder_slider_moves_the_assessment_in_jupyterlab():
+@contextlib.contextmanager
+def _run_in_jupyterlab(code: str) -> Iterator[tuple[object, object]]:
+    """Open module ``code`` in JupyterLab, run all its cells, yield ``(page, expect)``.
+
+    Server, browser and every file they write live in a private folder that is removed
+    at the end; the whole round trip is bounded.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium (CI installs Debian's chromium)")
-    notebook = module_notebooks()["M5"]
+    notebook = module_notebooks()[code]
 
     # Short private folder: Unix socket paths must stay short, and nothing of the
     # browser or the server may land in the shared temp dir or the checkout.
@@ -162,23 +169,7 @@ def test_ladder_slider_moves_the_assessment_in_jupyterlab():
                 expect(page.locator(".jp-InputPrompt").filter(
                     has_text=r"[*]").or_(page.locator(".jp-InputPrompt").filter(
                         has_text="[1]")).first).to_be_attached(timeout=UPDATE_MS)
-
-                form = page.locator(".kamkit-ladder").first
-                result = form.locator(".kamkit-ladder-result")
-                start = dict.fromkeys(ladder.QUESTIONS, 3)
-                first_line = ladder_text(ladder.assess(start)).splitlines()[0]
-                expect(result).to_contain_text(first_line, timeout=RUN_ALL_MS)
-
-                # Price focus is the first slider: 3 -> 5 with the keyboard.
-                handle = form.locator(".widget-slider [role=slider]").first
-                handle.focus()
-                handle.press("ArrowRight")
-                handle.press("ArrowRight")
-                moved = ladder.assess(start | {"price_focus": 5})
-                assert moved.step == "commodity_broker"
-                for line in ladder_text(moved).splitlines():
-                    expect(result).to_contain_text(line, timeout=UPDATE_MS)
-                assert "Commodity broker" in result.inner_text()
+                yield page, expect
             finally:
                 browser.close()
     finally:
@@ -186,3 +177,52 @@ def test_ladder_slider_moves_the_assessment_in_jupyterlab():
         shutil.rmtree(scratch, ignore_errors=True)
     # Bounded: the whole round trip, server start to shutdown.
     assert time.monotonic() - started < 400
+
+
+@pytest.mark.timeout(420)
+def test_ladder_slider_moves_the_assessment_in_jupyterlab():
+    with _run_in_jupyterlab("M5") as (page, expect):
+        form = page.locator(".kamkit-ladder").first
+        result = form.locator(".kamkit-ladder-result")
+        start = dict.fromkeys(ladder.QUESTIONS, 3)
+        first_line = ladder_text(ladder.assess(start)).splitlines()[0]
+        expect(result).to_contain_text(first_line, timeout=RUN_ALL_MS)
+
+        # Price focus is the first slider: 3 -> 5 with the keyboard.
+        handle = form.locator(".widget-slider [role=slider]").first
+        handle.focus()
+        handle.press("ArrowRight")
+        handle.press("ArrowRight")
+        moved = ladder.assess(start | {"price_focus": 5})
+        assert moved.step == "commodity_broker"
+        for line in ladder_text(moved).splitlines():
+            expect(result).to_contain_text(line, timeout=UPDATE_MS)
+        assert "Commodity broker" in result.inner_text()
+
+
+@pytest.mark.timeout(420)
+def test_weight_slider_moves_the_key_list_in_jupyterlab():
+    """Module M1: a weight slider changes the key accounts the panel shows."""
+    from kamkit import identification as idn
+    from kamkit.synth import company_x
+    from kamkit.widgets.identification import panel_state
+
+    p = company_x()
+    by_revenue = idn.reweigh(idn.identify(p), p, {"revenue_12m": 1.0})
+    start = panel_state(p, by_revenue, {"revenue_12m": 0.5})
+    moved = panel_state(p, by_revenue, {"revenue_12m": 0.5, "strategic_role": 0.1})
+    joined = moved.changes.loc[moved.changes["change"] == "joined", "account_id"].tolist()
+    assert joined, "the move must change the list"
+    with _run_in_jupyterlab("M1") as (page, expect):
+        expect(page.get_by_text(start.message, exact=True).first).to_be_visible(
+            timeout=RUN_ALL_MS)
+        slider = page.locator(".widget-slider").filter(has_text="Strategic role").first
+        handle = slider.locator("[role=slider]")
+        handle.focus()
+        handle.press("ArrowRight")
+        handle.press("ArrowRight")  # 0 -> 0.10 in steps of 0.05
+        panel = page.locator(".widget-output").filter(has_text=moved.message).first
+        expect(panel).to_be_visible(timeout=UPDATE_MS)
+        for account_id in joined:
+            expect(panel).to_contain_text(account_id, timeout=UPDATE_MS)
+        expect(panel).to_contain_text("Joined")

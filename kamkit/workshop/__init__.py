@@ -10,8 +10,8 @@ The pieces:
   every module's checks;
 * :mod:`kamkit.workshop.quiz` — multiple-choice questions with feedback per option;
 * :mod:`kamkit.workshop.widgets` — the quiz and the perception-ladder form (ipywidgets);
-* :mod:`kamkit.workshop.m0`, :mod:`kamkit.workshop.m5` — what modules M0 and M5 need
-  (a module ``mN`` per module: its quiz, tables and checks);
+* :mod:`kamkit.workshop.m0` ... :mod:`kamkit.workshop.m5` — what each module needs
+  (a module ``mN`` per module: its quiz, tables and checks; M4 is still planned);
 * :mod:`kamkit.workshop.modules` — the agenda and the episode template check;
 * :mod:`kamkit.workshop.editions` — the participant edition (solutions removed), the
   folder to hand out, and the static HTML editions (``kamkit workshop build|html``).

@@ -43,11 +43,24 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec
 
-from kamkit.i18n import N_, _, format_number, get_language, text_direction
+from kamkit.exceptions import UnknownAccountError
+from kamkit.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    format_number,
+    get_language,
+    text_direction,
+    use_language,
+)
 
 __all__ = ["CheckResult", "AnswerError", "STATUSES", "correct", "incorrect", "not_answered",
-           "invalid", "self_check", "is_unanswered", "read_choice", "read_number",
-           "read_text", "read_mapping", "close_matches"]
+           "invalid", "self_check", "is_unanswered", "is_none", "read_choice", "read_number",
+           "read_text", "read_mapping", "read_account", "read_accounts", "close_matches",
+           "label_choices", "NONE_WORDS"]
+
+#: Answers that mean "there is none" (an exercise whose right answer may be nobody).
+NONE_WORDS = ("none", "nobody", "no one", "noone", "nothing", "no")
 
 #: The four outcomes of a check, in the order a participant meets them.
 STATUSES = ("not_answered", "invalid", "incorrect", "correct")
@@ -362,6 +375,29 @@ def read_choice(answer: object, choices: Mapping[str, Iterable[str]], *,
         answer=text, what=what or _("choice")), hint)
 
 
+def label_choices(values: Iterable[str], words: Mapping[str, Iterable[str]] | None = None
+                  ) -> dict[str, list[str]]:
+    """Choices for :func:`read_choice`: each category value with its label in every kit
+    language (``anti_sponsor``: "Anti-sponsor", "Антиспонсор" ...) and extra ``words``.
+
+    Examples
+    --------
+    >>> read_choice("Anti-Sponsor", label_choices(["sponsor", "anti_sponsor"]))
+    'anti_sponsor'
+    """
+    from kamkit.present import value_label
+
+    words = words or {}
+    choices: dict[str, list[str]] = {}
+    for value in values:
+        names = list(words.get(value, ()))
+        for language in LANGUAGES:
+            with use_language(language):
+                names.append(value_label(value))
+        choices[value] = names
+    return choices
+
+
 def read_mapping(answer: object, keys: Iterable[str]) -> dict[str, object]:
     """A dictionary with exactly ``keys``; misspelt keys get a "did you mean".
 
@@ -390,3 +426,75 @@ def read_mapping(answer: object, keys: Iterable[str]) -> dict[str, object]:
         raise AnswerError(_("some answers are missing: {keys}.").format(
             keys=", ".join(missing)), _("give a value for every key, then run the cell again."))
     return {k: answer[k] for k in keys}
+
+
+def is_none(answer: object) -> bool:
+    """Whether the answer says "there is none" (:data:`NONE_WORDS`, or an empty list).
+
+    Examples
+    --------
+    >>> is_none("None"), is_none([]), is_none("CX-001")
+    (True, True, False)
+    """
+    if isinstance(answer, (list, tuple, set)):
+        return not answer
+    return isinstance(answer, str) and _fold(answer) in NONE_WORDS
+
+
+def read_account(answer: object, portfolio) -> str:  # noqa: ANN001 - Portfolio
+    """The account an answer names: its id (any case) or a part of its name.
+
+    Raises :class:`AnswerError` with close matches when no account, or more than one,
+    fits.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> p = company_x()
+    >>> read_account(" cx-004", p), read_account("voltmarkt", p)
+    ('CX-004', 'CX-004')
+    """
+    if isinstance(answer, (list, tuple, set)):
+        raise AnswerError(_("the answer is a list."), _("name one account, as text in quotes."))
+    text = read_text(answer, what=str(portfolio.accounts["account_id"].iloc[0]))
+    try:
+        return portfolio.check_account(text)
+    except UnknownAccountError as exc:
+        names = portfolio.accounts["name"].astype(str)
+        hits = portfolio.accounts.loc[names.str.casefold().str.contains(
+            text.casefold(), regex=False), "account_id"].tolist()
+        if len(hits) == 1:
+            return str(hits[0])
+        hint = (_("did you mean {choices}?").format(choices=_(" or ").join(
+            f'"{s}"' for s in exc.suggestions)) if exc.suggestions else
+            _("copy the account id from the table, for example \"{example}\".").format(
+                example=portfolio.accounts["account_id"].iloc[0]))
+        raise AnswerError(_("there is no account {answer!r}.").format(answer=text),
+                          hint) from None
+
+
+def read_accounts(answer: object, portfolio) -> list[str]:  # noqa: ANN001 - Portfolio
+    """Several accounts: a list of ids or names, or one text with commas between them.
+
+    ``"none"`` (or an empty list) is no account at all. Each account is read with
+    :func:`read_account`; the ids come back in the order given, without repeats.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> read_accounts("CX-006, cx-008; CX-006", company_x())
+    ['CX-006', 'CX-008']
+    >>> read_accounts("none", company_x())
+    []
+    """
+    if is_none(answer):
+        return []
+    if isinstance(answer, str):
+        parts = [x for x in answer.replace(";", ",").split(",") if x.strip()]
+    elif isinstance(answer, (list, tuple, set)):
+        parts = sorted(answer, key=str) if isinstance(answer, set) else list(answer)
+    else:
+        raise AnswerError(_("the answer is a {kind}, not a list of accounts.").format(
+            kind=_type_name(answer)), _("write the account ids in a list, for example "
+                                        "[\"CX-001\", \"CX-002\"], or \"none\"."))
+    return list(dict.fromkeys(read_account(x, portfolio) for x in parts))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kamkit.exceptions import ParameterError, UnknownAccountError
+from kamkit.exceptions import ParameterError
 from kamkit.i18n import LANGUAGES, N_, _, format_number, format_percent
 from kamkit.present import Field, register_fields, value_label
 from kamkit.sales import gross_margin_rate, period, sales_by_account
@@ -27,8 +27,8 @@ from kamkit.workshop.checks import (
     CheckResult,
     correct,
     incorrect,
+    read_account,
     read_number,
-    read_text,
     self_check,
 )
 from kamkit.workshop.quiz import Option, Question
@@ -227,24 +227,6 @@ def big_not_key(portfolio, top: int = TOP) -> list[str]:  # noqa: ANN001
     return [r["account_id"] for _i, r in table.iterrows() if _merely_big(r)]
 
 
-def _resolve(portfolio, text: str) -> str:  # noqa: ANN001
-    """An account id from an id (any case) or a part of a name."""
-    try:
-        return portfolio.check_account(text)
-    except UnknownAccountError as exc:
-        names = portfolio.accounts["name"].astype(str)
-        hits = portfolio.accounts.loc[names.str.casefold().str.contains(
-            text.casefold(), regex=False), "account_id"].tolist()
-        if len(hits) == 1:
-            return str(hits[0])
-        hint = (_("did you mean {choices}?").format(choices=_(" or ").join(
-            f'"{s}"' for s in exc.suggestions)) if exc.suggestions else
-            _("copy the account id from the table, for example \"{example}\".").format(
-                example=portfolio.accounts["account_id"].iloc[0]))
-        raise AnswerError(_("there is no account {answer!r}.").format(answer=text),
-                          hint) from None
-
-
 def _ratings(row: pd.Series) -> str:
     return _("strategic role {role} of 5, collaboration {collab} of 5, {step}").format(
         role=format_number(row["strategic_role"]), collab=format_number(row["collaboration"]),
@@ -276,10 +258,7 @@ def check_big_not_key(answer: object, portfolio, top: int = TOP) -> CheckResult:
     >>> check_big_not_key(..., p).status
     'not_answered'
     """
-    if isinstance(answer, (list, tuple, set)):
-        raise AnswerError(_("the answer is a list."), _("name one account, as text in "
-                                                        "quotes."))
-    account_id = _resolve(portfolio, read_text(answer, what="CX-001"))
+    account_id = read_account(answer, portfolio)
     table = biggest_customers(portfolio, top)
     merely = set(big_not_key(portfolio, top))
     if account_id in set(table["account_id"]):
@@ -321,7 +300,8 @@ def check_big_not_key(answer: object, portfolio, top: int = TOP) -> CheckResult:
 
 
 @self_check
-def check_cap(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
+def check_cap(answer: object, portfolio, key_account_managers: int | None = None  # noqa: ANN001
+              ) -> CheckResult:
     """Exercise "a limited set": the most key accounts the managers can carry.
 
     Parameters
@@ -330,6 +310,9 @@ def check_cap(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
         The participant's number.
     portfolio : Portfolio
         Its ``meta.key_account_managers`` says how many managers there are.
+    key_account_managers : int, optional
+        Ask about another number of managers than the portfolio has ("what if we hire a
+        fourth?"); the cap is then this number times three.
 
     Returns
     -------
@@ -341,15 +324,18 @@ def check_cap(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
     >>> p = company_x()
     >>> [check_cap(n, p).status for n in (9, 3, 15, -1)]
     ['correct', 'incorrect', 'incorrect', 'invalid']
+    >>> check_cap(12, p, key_account_managers=4).ok
+    True
     """
-    managers = portfolio.meta.key_account_managers
+    today = portfolio.meta.key_account_managers
+    managers = key_account_managers if key_account_managers is not None else today
     if not managers:
         raise AnswerError(_("the portfolio does not say how many key account managers there "
                             "are."), _("trainer: add the key 'key_account_managers' to the "
                                        "portfolio's meta table."))
     low, high = (managers * k for k in ACCOUNTS_PER_MANAGER)
     cap = read_number(answer, whole=True, minimum=0)
-    facts = {"cap": cap, "managers": managers, "high": high}
+    facts = {"cap": cap, "managers": managers, "high": high, "today": today}
     if cap == high:
         return correct(_("{cap}: {managers} managers with up to three key accounts each. A "
                          "limited, controlled set.").format(**facts))
@@ -357,6 +343,10 @@ def check_cap(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
         return incorrect(_("With no key accounts there is nothing to manage."),
                          _("Each of the {managers} managers carries one to three key "
                            "accounts.").format(**facts))
+    if today and managers != today and cap == today * ACCOUNTS_PER_MANAGER[1]:
+        return incorrect(_("{cap} is the cap for today's {today} managers.").format(**facts),
+                         _("The question asks about {managers} managers: each of them can "
+                           "carry up to three key accounts.").format(**facts))
     if cap > high:
         return incorrect(_("{cap} key accounts for {managers} managers is more than three "
                            "each.").format(**facts),

@@ -21,13 +21,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from kamkit import ladder
-from kamkit.i18n import LANGUAGES, _, use_language
+from kamkit.i18n import _
 from kamkit.present import value_label
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
     correct,
     incorrect,
+    label_choices,
     read_choice,
     read_mapping,
     read_number,
@@ -48,14 +49,7 @@ STEP_WORDS: dict[str, tuple[str, ...]] = {
 
 
 def _step_choices() -> dict[str, list[str]]:
-    choices: dict[str, list[str]] = {}
-    for step in ladder.STEPS:
-        words = list(STEP_WORDS[step])
-        for language in LANGUAGES:
-            with use_language(language):
-                words.append(value_label(step))
-        choices[step] = words
-    return choices
+    return label_choices(ladder.STEPS, STEP_WORDS)
 
 
 def example_accounts(portfolio, account_ids: Sequence[str]) -> pd.DataFrame:  # noqa: ANN001

@@ -66,10 +66,12 @@ MODULES: tuple[Module, ...] = (
         "the four-language glossary.")),
     Module("M1", N_("Identifying key accounts"), 75, N_(
         "Concentration (Pareto) curve, criteria and weights, the cap on key accounts; "
-        "big but not key, may become key.")),
+        "big but not key, the small market leader, may become key; stability of the "
+        "list.")),
     Module("M2", N_("The account dossier"), 75, N_(
-        "Needs and pain points, the decision-making unit and its gaps, competitors and "
-        "share of wallet, size of opportunity.")),
+        "A visit report turned into the decision-making unit; the anti-sponsor and an "
+        "uncovered buying role; the customer SWOT; needs, pain points, share of "
+        "wallet.")),
     Module("M3", N_("The key account plan"), 75, N_(
         "SMART goals (find the flaw, rewrite the goal), actions by department, "
         "penetrate / expand / protect.")),
