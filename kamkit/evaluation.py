@@ -172,6 +172,7 @@ __all__ = [
     "Health",
     "Gap",
     "Evaluation",
+    "previous_as_of",
     "portfolio_at",
     "financial_trend",
     "revenue_cagr",
@@ -406,6 +407,23 @@ def _signed_percent(fraction: float) -> str:
 
 # --------------------------------------------------------------------------------------
 # The portfolio at an earlier date
+
+
+def previous_as_of(as_of: pd.Timestamp | str, months: int = DEFAULT_PERIOD_MONTHS
+                   ) -> pd.Timestamp:
+    """The day one period of ``months`` before ``as_of``; a month's end stays a month's end.
+
+    Examples
+    --------
+    >>> str(previous_as_of("2026-06-30", 3).date()), str(previous_as_of("2026-06-15").date())
+    ('2026-03-31', '2025-06-15')
+    """
+    day = pd.Timestamp(as_of)
+    months = _whole("months", months, 1, 24)
+    earlier = day - pd.DateOffset(months=months)
+    if day.is_month_end:
+        earlier = earlier + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(earlier)
 
 
 def portfolio_at(portfolio, as_of: pd.Timestamp | str):
@@ -1571,7 +1589,8 @@ def _discounts_recorded(portfolio) -> bool:
 
 
 def _measure(portfolio, key: str, *, years: int, dossier_thresholds: Any,
-             smart_thresholds: Any, target_departments: int) -> _Measures:
+             smart_thresholds: Any, target_departments: int,
+             discounts_recorded: bool) -> _Measures:
     from kamkit.dossier import relationship
 
     cur = portfolio.currency
@@ -1615,7 +1634,7 @@ def _measure(portfolio, key: str, *, years: int, dossier_thresholds: Any,
                                      "{year}.").format(previous=label_before, year=label_now)
     # Discount erosion
     given = float(now["margin_given_away"])
-    if not _discounts_recorded(portfolio):
+    if not discounts_recorded:
         evidence["discount_erosion"] = _("The portfolio records no discounts, so their "
                                          "erosion of the margin cannot be measured.")
     elif given == given:
@@ -1995,10 +2014,13 @@ def evaluate(portfolio, account_id: str, *, weights: Mapping[str, float] | None 
     w = check_health_weights(weights)
     limits = _check_bands(bands)
     chosen = check_scenarios(scenarios)
+    # Whether the data records discounts is a fact about the whole portfolio, not about
+    # what is left of it at the earlier date.
     options = {"years": years, "dossier_thresholds": thresholds,
-               "smart_thresholds": smart_thresholds, "target_departments": target_departments}
+               "smart_thresholds": smart_thresholds, "target_departments": target_departments,
+               "discounts_recorded": _discounts_recorded(portfolio)}
     now = _measure(portfolio, key, **options)
-    earlier_day = pd.Timestamp(portfolio.as_of) - pd.DateOffset(months=period_months)
+    earlier_day = previous_as_of(portfolio.as_of, period_months)
     before = _measure(portfolio_at(portfolio, earlier_day), key, **options)
     health = health_score(now.values, w, bands=limits, evidence=now.evidence,
                           as_of=pd.Timestamp(portfolio.as_of))

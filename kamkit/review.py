@@ -256,21 +256,24 @@ def read_results(output_dir: str | Path) -> Results:
         for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
             if sub.name in known:
                 continue
-            found = None
+            found, why = None, {}
             for kind in ACCOUNT_KINDS:
-                data, _why = _read(sub / RESULT_FILES[kind], None)
+                data, why[kind] = _read(sub / RESULT_FILES[kind], None)
                 if data and data.get("account_id") is not None and account_slug(
                         data["account_id"]) == sub.name:
                     found = str(data["account_id"])
                     break
-            if found is None:
-                if any((sub / RESULT_FILES[k]).exists() for k in ACCOUNT_KINDS):
-                    problems.append({"account_id": sub.name, "result": sub.name,
-                                     "problem": "unreadable",
-                                     "detail": _("no result in this folder names its "
-                                                 "account")})
-                continue
-            extra.append(found)
+                if data is not None:
+                    why[kind] = _("names no account of this folder")
+            if found is not None:
+                extra.append(found)
+            elif any(w != "missing_file" for w in why.values()):
+                # Results nobody can attribute: reported under the folder's name.
+                for kind, w in why.items():
+                    problems.append({"account_id": sub.name, "result": RESULT_FILES[kind],
+                                     "problem": "missing_file" if w == "missing_file"
+                                     else "unreadable",
+                                     "detail": "" if w == "missing_file" else w})
     accounts = []
     for key in ids + sorted(set(extra)):
         parts: dict[str, dict | None] = {}
@@ -480,12 +483,11 @@ def previous_identification(portfolio, identification: dict | None, *,
     >>> str(before.as_of.date()), len(before.key_accounts)
     ('2025-06-30', 9)
     """
-    from kamkit.evaluation import _whole, portfolio_at
+    from kamkit.evaluation import _whole, portfolio_at, previous_as_of
     from kamkit.identification import identify
 
     months = _whole("period_months", period_months, 1, 24)
-    earlier = portfolio_at(portfolio, pd.Timestamp(portfolio.as_of)
-                           - pd.DateOffset(months=months))
+    earlier = portfolio_at(portfolio, previous_as_of(portfolio.as_of, months))
     return identify(earlier, **_definition(identification))
 
 

@@ -438,7 +438,8 @@ def health_overview(health: pd.DataFrame, bands: dict[str, float] | None = None)
     from kamkit.evaluation import BANDS
 
     title = _("Health of the key accounts")
-    data = health.dropna(subset=["health_score"]) if health is not None else None
+    data = health.dropna(subset=["health_score"]) if health is not None and \
+        "health_score" in health.columns else None
     if data is None or data.empty:
         return _empty(title, _("No account has a health score yet: run the evaluation "
                                "(notebook 04) for the key accounts."))
