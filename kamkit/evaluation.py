@@ -154,6 +154,7 @@ import pandas as pd
 
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import N_, _, format_date, format_money, format_number, format_percent, ngettext
+from kamkit.identification import _whole  # whole-number parameters, checked as stage 1 does
 from kamkit.present import Field, register_fields, register_values
 from kamkit.sales import period, year_label
 
@@ -375,19 +376,6 @@ def _real(name: str, value: object, low: float | None = None, high: float | None
             raise ParameterError(name, text.format(low=low, value=number))
         raise ParameterError(name, _("a number from {low} to {high}; got {value}").format(
             low=low, high=high, value=number))
-    return number
-
-
-def _whole(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise ParameterError(name, _("a whole number; got {value!r}").format(value=value))
-    number = int(value)
-    if number < low or (high is not None and number > high):
-        raise ParameterError(name, _("a whole number from {low} to {high}; got {value}").format(
-            low=low, high=high if high is not None else "\u221e", value=number))
     return number
 
 

@@ -483,8 +483,8 @@ def previous_identification(portfolio, identification: dict | None, *,
     >>> str(before.as_of.date()), len(before.key_accounts)
     ('2025-06-30', 9)
     """
-    from kamkit.evaluation import _whole, portfolio_at, previous_as_of
-    from kamkit.identification import identify
+    from kamkit.evaluation import portfolio_at, previous_as_of
+    from kamkit.identification import _whole, identify
 
     months = _whole("period_months", period_months, 1, 24)
     earlier = portfolio_at(portfolio, previous_as_of(portfolio.as_of, months))
@@ -666,9 +666,9 @@ def manager_load(results: Results, portfolio, previous=None, *, per_manager: int
     1  Leila Karimi             3     0
     2  Jonas Becker             2     1
     """
-    from kamkit.evaluation import _whole
+    from kamkit.identification import PER_MANAGER_RANGE, _whole
 
-    per = _whole("per_manager", per_manager, 1, 3)
+    per = _whole("per_manager", per_manager, *PER_MANAGER_RANGE)
     owners = _owners(portfolio)
     keys = results.key_accounts or [a.account_id for a in results.accounts]
     held: dict[str, list[str]] = {}
@@ -1022,7 +1022,7 @@ def portfolio_review(portfolio, output_dir: str | Path | None = None, *,
     >>> review.results.source, review.health["health_band"].tolist(), review.problems.empty
     ('in_process', ['amber', 'red'], True)
     """
-    from kamkit.evaluation import _whole
+    from kamkit.identification import _whole
 
     months = _whole("period_months", period_months, 1, 24)
     results = read_results(output_dir) if output_dir is not None else build_results(
