@@ -263,6 +263,12 @@ class Scenario:
         ``i``: the yearly rate future margin is discounted at (cost of capital, 0-1).
     margin_growth : float
         ``g``: yearly growth of the margin while the customer stays (above -1).
+
+    Examples
+    --------
+    >>> s = Scenario("expected", retention=0.8, discount_rate=0.1)
+    >>> round(clv_multiple(s.retention, s.discount_rate, s.margin_growth), 3)
+    2.667
     """
 
     name: str
@@ -826,6 +832,15 @@ def feedback_history(portfolio, account_id: str) -> pd.DataFrame:
     -------
     DataFrame
         ``date``, ``respondent``, ``satisfaction``, ``nps``, ``referrals``, ``comment``.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> h = feedback_history(company_x(), "CX-001")
+    >>> h.loc[h["satisfaction"] == 2, ["date", "comment"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [[Timestamp('2025-05-15 00:00:00'),
+      'Spare parts not available on time again; escalated to our management']]
     """
     fb = portfolio.table_for("feedback", account_id)
     columns = ["date", "respondent", "satisfaction", "nps", "referrals", "comment"]
@@ -898,6 +913,14 @@ class RelationshipDepth:
     by_level : DataFrame
         :attr:`kamkit.dossier.DecisionMakingUnit.by_level` (``level``, ``contacts``,
         ``strong``, ``sponsors``, ``strongest``).
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> print(relationship_depth(company_x(), "CX-007").describe())
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Depth 25%: strong relationships (strength 4 or more) at 1 of 4 levels and in 1 of the
+    4 departments that count as full breadth; 1 of 5 contacts are strong.
     """
 
     index: float
@@ -1429,6 +1452,12 @@ class Health:
     values, measured, evidence : dict
         The inputs of :func:`health_score`, so the score can be weighed again
         (:func:`reweigh`).
+
+    Examples
+    --------
+    >>> h = health_score({"nps": -40.0, "satisfaction": 4.5, "revenue_growth": 0.02})
+    >>> h.band, h.missing[:2], h.drivers(2)["component"].tolist()
+    ('green', ['margin_trend', 'discount_erosion'], ['satisfaction', 'nps'])
     """
 
     score: float
@@ -1549,7 +1578,14 @@ def health_score(values: Mapping[str, float | None], weights: Mapping[str, float
 
 @dataclass(frozen=True)
 class Gap:
-    """Something the evaluation could not measure: a stable ``code`` and a ``message``."""
+    """Something the evaluation could not measure: a stable ``code`` and a ``message``.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> [g.code for g in evaluate(company_x(), "CX-011").gaps]
+    ['no_wallet', 'no_plan']
+    """
 
     code: str
     message: str
@@ -1755,6 +1791,17 @@ class Evaluation:
         The same score one period earlier (:func:`portfolio_at`).
     gaps : tuple of Gap
         What could not be measured, and why it matters.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> ev = evaluate(company_x(), "CX-001")
+    >>> round(ev.trend, 1), ev.retention["retained"], round(ev.expected_clv())
+    (13.9, True, 11705473)
+    >>> ev.headline().iloc[0].tolist()
+    ['Health', '72.5 (Green), +13.9 since Jun 30, 2025']
+    >>> print(ev.gaps_text())
+    Every measure had data: nothing is missing.
     """
 
     account_id: str

@@ -132,7 +132,14 @@ register_fields({
 
 @dataclass(frozen=True)
 class AccountResults:
-    """What the per-account stages produced for one account (None where missing)."""
+    """What the per-account stages produced for one account (None where missing).
+
+    Examples
+    --------
+    >>> a = AccountResults("CX-002", plan={"account_id": "CX-002", "name": "Kaz"})
+    >>> a.name, a.get("plan")["name"], a.get("evaluation")
+    ('Kaz', 'Kaz', None)
+    """
 
     account_id: str
     dossier: dict | None = None
@@ -172,6 +179,13 @@ class Results:
         ``files`` or ``in_process``.
     location : str
         The folder read (``files``); "" in process.
+
+    Examples
+    --------
+    >>> r = Results({"key_accounts": [{"account_id": "K1"}, {"account_id": "K2"}]},
+    ...             (AccountResults("K1"),))
+    >>> r.key_accounts, r.account("K1").account_id, r.account("K2"), r.problems.empty
+    (['K1', 'K2'], 'K1', None, True)
     """
 
     identification: dict | None
@@ -899,6 +913,18 @@ class Review:
         :func:`recommendations`.
     previous_key_accounts : list of str
         The key accounts identified one period earlier, by rank.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> r = portfolio_review(company_x(), account_ids=["CX-009"])
+    >>> print(r.source_text())  # doctest: +NORMALIZE_WHITESPACE
+    The figures were computed in this notebook with the functions the per-account
+    notebooks use to write their results, with their default parameters.
+    >>> print(r.problems_text())
+    Every expected result was found.
+    >>> print(r.recommendations_text().splitlines()[0])  # doctest: +ELLIPSIS
+    Promote CX-006 (Voltra Charging AB): Consider it for key-account status in the next ...
     """
 
     results: Results
