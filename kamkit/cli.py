@@ -219,6 +219,78 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from kamkit import evaluation
+    from kamkit.portfolio import load
+    from kamkit.present import table
+
+    weights = _pairs("--weights", args.weights, numbers=True) or None
+    portfolio = load(args.path)
+    result = evaluation.evaluate(portfolio, args.account_id, weights=weights,
+                                 period_months=args.period_months)
+    if args.format == "json":
+        print(json.dumps(evaluation.result_data(result), ensure_ascii=False, indent=2,
+                         sort_keys=True))
+        return EXIT_OK
+    print(result.render())
+    print()
+    print(_("Health components"))
+    print(table(result.health.components, columns=["component", "measured", "score", "weight",
+                                                   "points", "drive"]).to_string())
+    if len(result.goals):
+        print()
+        print(_("Goal attainment"))
+        print(table(result.goals, columns=["goal_id", "metric", "baseline", "target",
+                                           "current", "measured_by", "progress",
+                                           "time_elapsed", "goal_status"],
+                    currency=portfolio.currency).to_string())
+    print()
+    print(_("Customer lifetime value"))
+    print(table(result.clv, columns=["scenario", "retention", "discount_rate",
+                                     "margin_growth", "clv_multiple", "clv"],
+                currency=portfolio.currency).to_string())
+    return EXIT_OK
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    import json
+
+    from kamkit import review
+    from kamkit.portfolio import load
+    from kamkit.present import table
+
+    if args.run_dir is not None and not Path(args.run_dir).is_dir():
+        raise FileNotFoundError(2, "no such folder", args.run_dir)
+    portfolio = load(args.portfolio)
+    result = review.portfolio_review(portfolio, args.run_dir,
+                                     period_months=args.period_months)
+    if args.format == "json":
+        print(json.dumps(review.review_data(result), ensure_ascii=False, indent=2,
+                         sort_keys=True))
+        return EXIT_OK
+    print(result.summary())
+    print(result.source_text())
+    sections = [
+        (_("Health of the key accounts"), result.health,
+         ["rank", "account_id", "name", "owner", "health_score", "health_band",
+          "health_trend", "main_drag"]),
+        (_("Recommendations for the next cycle"), result.recommendations,
+         ["kind", "account_id", "name", "recommendation"]),
+        (_("Stale dossiers"), result.stale, ["account_id", "name", "last_review"]),
+        (_("Overdue plans"), result.overdue, ["account_id", "name", "overdue_actions",
+                                              "evidence"]),
+        (_("Missing or unreadable results"), result.problems,
+         ["account_id", "result", "problem", "detail"]),
+    ]
+    for title, frame, columns in sections:
+        print()
+        print(title)
+        print(table(frame, columns=columns).to_string() if len(frame) else "  \u2013")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kamkit`` command (one sub-command per task)."""
     parser = argparse.ArgumentParser(
@@ -344,6 +416,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace existing files")
     _add_language(p)
     p.set_defaults(handler=_cmd_plan)
+
+    p = sub.add_parser("evaluate", help="evaluate one key account: measures and health "
+                                        "(stages 4-5)",
+                       description="Evaluate one account: revenue growth, margin and discount "
+                                   "erosion, share of wallet, customer lifetime value, "
+                                   "satisfaction, NPS, depth of relationship, plan attainment "
+                                   "and the health score with its trend. --format json prints "
+                                   "evaluation.json.")
+    p.add_argument("path", help="portfolio folder or .xlsx workbook")
+    p.add_argument("account_id", help="the account's id, as in the accounts table")
+    p.add_argument("--format", choices=["table", "json"], default="table",
+                   help="table for reading (default) or json (evaluation.json)")
+    p.add_argument("--weights", metavar="NAME=VALUE,...",
+                   help="health weights, e.g. satisfaction=0.3,revenue_growth=0.2 (default: "
+                        "kamkit's; normalised to sum to 1)")
+    p.add_argument("--period-months", type=int, default=12, metavar="N",
+                   help="the trend compares with N months earlier (default 12; 3 = a quarter)")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_evaluate)
+
+    p = sub.add_parser("review", help="the portfolio review of the key accounts (stage 5)",
+                       description="Review every key account: the health table, the "
+                                   "recommendations for the next cycle, stale dossiers and "
+                                   "overdue plans. With RUN_DIR, read the results a "
+                                   "'kamkit run' wrote there; without, compute them. "
+                                   "--format json prints review.json.")
+    p.add_argument("portfolio", help="portfolio folder or .xlsx workbook")
+    p.add_argument("run_dir", nargs="?", default=None,
+                   help="a run folder of 'kamkit run' to read the results from")
+    p.add_argument("--format", choices=["table", "json"], default="table",
+                   help="table for reading (default) or json (review.json)")
+    p.add_argument("--period-months", type=int, default=12, metavar="N",
+                   help="matrix movement and retention look N months back (default 12)")
+    _add_language(p)
+    p.set_defaults(handler=_cmd_review)
 
     p = sub.add_parser("workshop", help="build the workshop's participant and HTML editions",
                        description="The KAM workshop (notebooks/workshop, trainer edition): "

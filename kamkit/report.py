@@ -15,6 +15,7 @@ import pandas as pd
 
 from kamkit import html
 from kamkit.artifacts import account_dir, read_json
+from kamkit.evaluation import BANDS  # also registers how the bands are shown
 from kamkit.i18n import N_, _, format_date, use_language
 from kamkit.present import Field, register_fields
 
@@ -55,9 +56,10 @@ def _health(run_dir: Path, account_id: str) -> Any:
     if not path.exists():
         return None
     try:
-        return (read_json(path).get("health") or {}).get("band")
+        band = (read_json(path).get("health") or {}).get("band")
     except (OSError, ValueError, AttributeError):
         return None
+    return band if band in BANDS else None
 
 
 def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
