@@ -461,6 +461,12 @@ class _TableChecker:
         for column in schema.columns:
             if column.name in frame.columns:
                 out[column.name] = self.type_column(column, frame[column.name])
+            elif column.kind == "id" and column.unique and column.name not in skipped:
+                # An optional id the file lacks (contact_id, need_id ...): named after the
+                # row it was read from, so every row has one, the same on every load, and
+                # a saved copy loads back.
+                out[column.name] = pd.Series(
+                    [f"{self.schema.name}-{r}" for r in self.rows], dtype="str")
             elif column.name not in missing and column.name not in skipped:
                 out[column.name] = _default_series(column, len(frame))
         for name in extra:

@@ -368,3 +368,14 @@ def test_an_edited_file_is_read_again(small):
     meta.write_text(SMALL["meta.csv"].replace("Small", "Renamed"), encoding="utf-8")
     os.utime(meta, ns=(1, 1))  # even a file whose mtime moved backwards
     assert kamkit.load(small).meta.name == "Renamed"
+
+
+def test_optional_ids_are_generated_and_survive_a_save(make_portfolio, tmp_path):
+    contacts = ("account_id,name,title,department,level,buying_role,influence,attitude,"
+                "relationship_strength,our_owner,last_contact\n"
+                "A-1,Ana,CEO,management,executive,economic_buyer,5,sponsor,4,Anna,2026-05-01\n"
+                "A-1,Piotr,Buyer,procurement,middle,,3,neutral,2,Anna,\n")
+    p = kamkit.load(make_portfolio({"contacts.csv": contacts}))
+    assert p.contacts["contact_id"].tolist() == ["contacts-2", "contacts-3"]
+    again = kamkit.load(save(p, tmp_path / "copy", "csv"))
+    pd.testing.assert_frame_equal(again.contacts, p.contacts)
