@@ -14,10 +14,12 @@ from typing import Any
 import pandas as pd
 
 from kamkit import html
-from kamkit.artifacts import account_dir, read_json
+from kamkit.artifacts import read_json, result_path
 from kamkit.evaluation import BANDS  # also registers how the bands are shown
 from kamkit.i18n import N_, _, format_date, use_language
+from kamkit.identification import Identification  # noqa: F401 - registers rank, score
 from kamkit.present import Field, register_fields
+from kamkit.review import Review  # noqa: F401 - registers the review's columns
 
 __all__ = ["write_index", "INDEX_FILE"]
 
@@ -51,15 +53,29 @@ def _status_text(status: str) -> str:
         status, status)
 
 
-def _health(run_dir: Path, account_id: str) -> Any:
-    path = account_dir(run_dir, account_id) / "evaluation.json"
-    if not path.exists():
-        return None
+def _read(path: Path) -> dict[str, Any]:
+    """A result file as a dict; {} when it is missing or unreadable (a failed notebook)."""
     try:
-        band = (read_json(path).get("health") or {}).get("band")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return band if band in BANDS else None
+        data = read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _health(run_dir: Path, account_id: str) -> dict[str, Any]:
+    """The health columns of an account from its evaluation.json (empty when missing)."""
+    health = _read(result_path(run_dir, "evaluation", account_id)).get("health") or {}
+    if not isinstance(health, dict) or health.get("band") not in BANDS:
+        return {}
+    return {"health_band": health.get("band"), "health_score": health.get("score"),
+            "health_trend": health.get("trend")}
+
+
+def _selection(run_dir: Path) -> dict[str, dict[str, Any]]:
+    """Rank and score of the selected key accounts, from identification.json."""
+    keys = _read(result_path(run_dir, "identification")).get("key_accounts") or []
+    return {k["account_id"]: {"rank": k.get("rank"), "score": k.get("score")}
+            for k in keys if isinstance(k, dict) and "account_id" in k}
 
 
 def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
@@ -78,6 +94,7 @@ def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
                          strict=True))
         summary = portfolio.summary()
         portfolio_rows, account_rows, failures = [], {}, []
+        selection = _selection(run_dir)
         for r in sorted(results, key=lambda r: r.key):
             href = _href(run_dir, r.html) if Path(r.html).exists() else ""
             if r.status == "failed":
@@ -92,7 +109,7 @@ def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
             else:
                 row = account_rows.setdefault(r.account_id, {
                     "account_id": r.account_id, "name": names.get(r.account_id, ""),
-                    "health_band": _health(run_dir, r.account_id)})
+                    **selection.get(r.account_id, {}), **_health(run_dir, r.account_id)})
                 row[r.stage] = _("open") if href else _status_text(r.status)
                 row[f"{r.stage}_href"] = href
         sections = [html.Section(_("Portfolio"), [
@@ -102,10 +119,24 @@ def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
         ])]
         if account_rows:
             frame = pd.DataFrame(list(account_rows.values()))
+            for column in ("rank", "score", "health_band", "health_score", "health_trend"):
+                if column not in frame:
+                    frame[column] = None
+            frame = frame.sort_values(["rank", "account_id"], na_position="last",
+                                      kind="stable")
             stages = sorted({r.stage for r in results if r.account_id is not None})
             sections.append(html.Section(_("Accounts"), [html.Table(
-                frame, columns=["account_id", "name", "health_band", *stages],
+                frame, columns=["rank", "account_id", "name", "score", "health_band",
+                                "health_score", "health_trend", *stages],
                 links={s: f"{s}_href" for s in stages})]))
+        advice = _read(result_path(run_dir, "review")).get("recommendations") or []
+        advice = [a for a in advice if isinstance(a, dict)]
+        if advice:
+            sections.append(html.Section(_("Next cycle"), [
+                html.Paragraph(_("What the portfolio review recommends; the review page "
+                                 "gives the evidence for each.")),
+                html.Table(pd.DataFrame(advice), columns=["kind", "account_id", "name",
+                                                          "recommendation"])]))
         if failures:
             sections.append(html.Section(_("Failures"), [
                 html.Notice(_("These notebooks failed; each is kept with the error marked at "
