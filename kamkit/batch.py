@@ -45,6 +45,7 @@ from typing import Any
 from kamkit.artifacts import account_dir, account_slug, atomic_write, read_json, write_json
 from kamkit.exceptions import KamkitError, ParameterError
 from kamkit.i18n import _, check_language
+from kamkit.narrative import notebook_key
 
 __all__ = ["Stage", "Task", "TaskResult", "RunSummary", "DEFAULT_STAGES", "plan_tasks",
            "run", "execute_task", "notebooks_dir"]
@@ -99,6 +100,7 @@ class Task:
     digest: str
     language: str = "en"
     timeout: int = 900
+    narrative: str = ""  # the notebook's key in the narrative catalogs (kamkit.narrative)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, to cross process boundaries."""
@@ -267,7 +269,8 @@ def plan_tasks(portfolio: Path, run_dir: Path, stages: Sequence[Stage], notebook
             tasks.append(Task(key=key, stage=stage.name, scope=stage.scope,
                               notebook=str(src), output=str(folder / f"{stage.name}.ipynb"),
                               html=str(folder / f"{stage.name}.html"), parameters=params,
-                              account_id=account_id, digest=digest, language=language))
+                              account_id=account_id, digest=digest, language=language,
+                              narrative=notebook_key(src, notebooks)))
     return tasks
 
 
@@ -388,6 +391,14 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
     from kamkit.kernels import kernel_manager
 
     task = Task(**spec)
+    # In another language the notebook tells its story in that language: its Markdown
+    # comes from the narrative catalogs (code cells are untouched).
+    source: Any = task.notebook
+    if task.language != "en":
+        from kamkit.narrative import translated
+
+        source = translated(nbformat.read(task.notebook, as_version=4), task.narrative,
+                            task.language)
     output = Path(task.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.stem}.{os.getpid()}.partial.ipynb")
@@ -399,7 +410,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
         partial.unlink(missing_ok=True)
         try:
             papermill.execute_notebook(
-                task.notebook, str(partial), parameters=task.parameters,
+                source, str(partial), parameters=task.parameters,
                 km=kernel_manager(_fork_client()), kernel_name="python3",
                 progress_bar=False, request_save_on_cell_execute=False,
                 resources={"metadata": {"path": str(Path(task.notebook).parent)}},

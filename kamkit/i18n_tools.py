@@ -47,9 +47,9 @@ from babel.messages.pofile import read_po, write_po
 from kamkit.artifacts import atomic_write
 from kamkit.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR, PLURAL_FORMS
 
-__all__ = ["KEYWORDS", "COMMENT_TAGS", "TRANSLATED", "CatalogProblem", "extract",
+__all__ = ["KEYWORDS", "COMMENT_TAGS", "TRANSLATED", "DOMAINS", "CatalogProblem", "extract",
            "template_path", "po_path", "read_catalog", "update", "check", "check_template",
-           "placeholders", "stats", "main"]
+           "placeholders", "stats", "fill", "export", "message_key", "short_key", "main"]
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -103,14 +103,29 @@ class CatalogProblem:
         return f"{where}{text}" + (f" ({self.detail})" if self.detail else "")
 
 
-def template_path(locale_dir: Path = LOCALE_DIR) -> Path:
-    """``kamkit/locale/kamkit.pot``."""
-    return Path(locale_dir) / f"{DOMAIN}.pot"
+#: The catalogs: ``kamkit`` holds the messages of the code, ``notebooks`` the narrative
+#: (Markdown cells) of the kit's notebooks (:mod:`kamkit.narrative`).
+DOMAINS: tuple[str, ...] = (DOMAIN, "notebooks")
 
 
-def po_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
-    """``kamkit/locale/<language>/LC_MESSAGES/kamkit.po``."""
-    return Path(locale_dir) / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def template_path(locale_dir: Path = LOCALE_DIR, domain: str = DOMAIN) -> Path:
+    """``kamkit/locale/<domain>.pot``."""
+    return Path(locale_dir) / f"{domain}.pot"
+
+
+def po_path(language: str, locale_dir: Path = LOCALE_DIR, domain: str = DOMAIN) -> Path:
+    """``kamkit/locale/<language>/LC_MESSAGES/<domain>.po``."""
+    return Path(locale_dir) / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def _extract(domain: str) -> Catalog:
+    if domain == DOMAIN:
+        return extract()
+    if domain == "notebooks":
+        from kamkit.narrative import extract as extract_narrative
+
+        return extract_narrative()
+    raise ValueError(f"unknown catalog domain {domain!r}; choose one of {DOMAINS}")
 
 
 def _sources(package: Path) -> list[Path]:
@@ -153,7 +168,7 @@ def extract(package: Path = PACKAGE) -> Catalog:
 def read_catalog(path: Path, language: str | None = None) -> Catalog:
     """Read a ``.po`` or ``.pot`` file."""
     with path.open("rb") as fh:
-        return read_po(fh, locale=language, domain=DOMAIN)
+        return read_po(fh, locale=language, domain=path.stem)
 
 
 def _render(catalog: Catalog) -> bytes:
@@ -186,13 +201,26 @@ def _set_plural_forms(catalog: Catalog, language: str) -> None:
     catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]
 
 
+def message_key(message: Message) -> str:
+    """A message's key: its id (the singular of a plural), after ``context\x04`` if any."""
+    key = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}\x04{key}" if message.context else key
+
+
+def short_key(message: Message) -> str:
+    """A short, stable name of a message (for translators' files of long messages)."""
+    import hashlib
+
+    return hashlib.sha256(message_key(message).encode("utf-8")).hexdigest()[:12]
+
+
 def _ids(catalog: Catalog) -> dict[str, Message]:
-    return {(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
+    return {message_key(m): m for m in catalog if m.id}
 
 
 def update(languages: Sequence[str] = TRANSLATED, *, fuzzy: bool = False,
-           report: Callable[[str], None] = print, locale_dir: Path = LOCALE_DIR
-           ) -> list[Path]:
+           report: Callable[[str], None] = print, locale_dir: Path = LOCALE_DIR,
+           domain: str = DOMAIN) -> list[Path]:
     """Extract the messages, rewrite the template and merge it into the ``.po`` files.
 
     Parameters
@@ -206,18 +234,20 @@ def update(languages: Sequence[str] = TRANSLATED, *, fuzzy: bool = False,
         Receives one line per change (new, removed or guessed message, file written).
     locale_dir : Path
         Where the catalogs are (default: ``kamkit/locale``).
+    domain : str
+        Which catalogs: ``kamkit`` (the code) or ``notebooks`` (the narrative).
 
     Returns
     -------
     list of Path
         The files that were rewritten.
     """
-    template = extract()
+    template = _extract(domain)
     written = []
-    if _write_if_changed(template_path(locale_dir), template):
-        written.append(template_path(locale_dir))
+    if _write_if_changed(template_path(locale_dir, domain), template):
+        written.append(template_path(locale_dir, domain))
     for language in languages:
-        path = po_path(language, locale_dir)
+        path = po_path(language, locale_dir, domain)
         catalog = read_catalog(path, language) if path.exists() else _new_catalog(language)
         _set_plural_forms(catalog, language)
         before = _ids(catalog)
@@ -246,12 +276,15 @@ def update(languages: Sequence[str] = TRANSLATED, *, fuzzy: bool = False,
 
 
 def fill(translations: dict[str, dict[str, str | list[str]]], *,
-         report: Callable[[str], None] = print, locale_dir: Path = LOCALE_DIR) -> int:
+         report: Callable[[str], None] = print, locale_dir: Path = LOCALE_DIR,
+         domain: str = DOMAIN) -> int:
     """Put translations into the catalogs: ``{language: {msgid: msgstr or [plural forms]}}``.
 
-    Only messages the catalog already holds (run :func:`update` first) are filled; an
-    unknown msgid, a placeholder mismatch or a wrong number of plural forms is refused
-    and reported, so a translator's file cannot corrupt a catalog.
+    A message may also be named by its :func:`short_key` (what ``export`` lists), which
+    suits long messages such as a notebook's paragraphs. Only messages the catalog
+    already holds (run :func:`update` first) are filled; an unknown key, a placeholder
+    or solution-marker mismatch, or a wrong number of plural forms is refused and
+    reported, so a translator's file cannot corrupt a catalog.
 
     Returns
     -------
@@ -260,9 +293,10 @@ def fill(translations: dict[str, dict[str, str | list[str]]], *,
     """
     filled = 0
     for language, entries in translations.items():
-        path = po_path(language, locale_dir)
+        path = po_path(language, locale_dir, domain)
         catalog = read_catalog(path, language)
         by_id = _ids(catalog)
+        by_id.update({short_key(m): m for m in by_id.values()})
         nplurals = int(PLURAL_FORMS[language].split("nplurals=")[1].split(";")[0])
         for key, text in entries.items():
             message = by_id.get(key)
@@ -275,16 +309,58 @@ def fill(translations: dict[str, dict[str, str | list[str]]], *,
                 continue
             # A plural's forms are checked against the plural msgid, which may name more
             # placeholders ({n}) than the singular one (as `check` does).
-            source = message.id[-1] if isinstance(message.id, tuple) else key
-            wanted = sorted(set(placeholders(source)))
-            if any(sorted(set(placeholders(f))) != wanted for f in forms):
+            source = message.id[-1] if isinstance(message.id, tuple) else message.id
+            if any(_format_mismatch(source, f) for f in forms):
                 report(f"{language}: refused, placeholders differ: {key!r}")
+                continue
+            if any(_markers(f) != _markers(source) for f in forms):
+                report(f"{language}: refused, solution markers differ: {key!r}")
                 continue
             message.string = tuple(forms) if isinstance(message.id, tuple) else forms[0]
             message.flags.discard("fuzzy")
             filled += 1
         _write_if_changed(path, catalog)
     return filled
+
+
+def _format_mismatch(source: str, text: str) -> bool:
+    """Whether ``text`` names other {placeholders} than ``source`` (when it is a format)."""
+    try:
+        wanted = sorted(set(placeholders(source)))
+    except ValueError:
+        return False  # the source is no format string (a notebook's Markdown with braces)
+    try:
+        return sorted(set(placeholders(text))) != wanted
+    except ValueError:
+        return True
+
+
+#: Lines a translation must keep exactly: the workshop's solution markers.
+_MARKER_WORDS = ("BEGIN SOLUTION", "END SOLUTION")
+
+
+def _markers(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines()
+            if any(word in line for word in _MARKER_WORDS)]
+
+
+def export(language: str, *, locale_dir: Path = LOCALE_DIR, domain: str = DOMAIN
+           ) -> dict[str, dict[str, str]]:
+    """The untranslated messages of a catalog, by :func:`short_key`, for a translator.
+
+    Returns
+    -------
+    dict
+        ``{short key: {"context": ..., "source": ...}}``; fill the translations back
+        with ``fill({language: {short key: translation}})``.
+    """
+    catalog = read_catalog(po_path(language, locale_dir, domain), language)
+    out = {}
+    for message in catalog:
+        if message.id and (message.fuzzy or not all(_strings(message))):
+            source = message.id if isinstance(message.id, str) else list(message.id)
+            out[short_key(message)] = {"context": message.context or "", "source": source}
+    return out
 
 
 _FORMATTER = string.Formatter()
@@ -329,6 +405,10 @@ def _message_problems(language: str, key: str, message: Message, nplurals: int
         yield CatalogProblem(language, "untranslated", key)
         return
     source = message.id[-1] if isinstance(message.id, (list, tuple)) else message.id
+    for text in strings:
+        if _markers(text) != _markers(source):
+            yield CatalogProblem(language, "markers", key,
+                                 "keep the lines with BEGIN/END SOLUTION exactly as they are")
     try:
         wanted = placeholders(source)
     except ValueError:
@@ -344,19 +424,20 @@ def _message_problems(language: str, key: str, message: Message, nplurals: int
                                  f"{text!r} has {found}, the source {wanted}")
 
 
-def check_template(locale_dir: Path = LOCALE_DIR) -> list[CatalogProblem]:
-    """Whether ``kamkit.pot`` holds exactly what the source marks for translation."""
-    path = template_path(locale_dir)
+def check_template(locale_dir: Path = LOCALE_DIR, domain: str = DOMAIN
+                   ) -> list[CatalogProblem]:
+    """Whether ``<domain>.pot`` holds exactly what the source marks for translation."""
+    path = template_path(locale_dir, domain)
     if not path.exists():
-        return [CatalogProblem("template", "template", "", "kamkit.pot is missing")]
-    if _stable(path.read_bytes()) != _stable(_render(extract())):
+        return [CatalogProblem("template", "template", "", f"{path.name} is missing")]
+    if _stable(path.read_bytes()) != _stable(_render(_extract(domain))):
         return [CatalogProblem("template", "template", "",
-                               "kamkit.pot is out of date: run python3 tasks.py catalogs")]
+                               f"{path.name} is out of date: run python3 tasks.py catalogs")]
     return []
 
 
 def check(language: str, template: Catalog | None = None, *, catalog: Catalog | None = None,
-          locale_dir: Path = LOCALE_DIR) -> list[CatalogProblem]:
+          locale_dir: Path = LOCALE_DIR, domain: str = DOMAIN) -> list[CatalogProblem]:
     """Every problem of one language's catalog, compared with the source's messages.
 
     Parameters
@@ -369,15 +450,17 @@ def check(language: str, template: Catalog | None = None, *, catalog: Catalog | 
         The catalog to check (default: read from ``locale_dir``).
     locale_dir : Path
         Where the catalogs are (default: ``kamkit/locale``).
+    domain : str
+        ``kamkit`` (the code's messages) or ``notebooks`` (the notebooks' narrative).
 
     Returns
     -------
     list of CatalogProblem
         Empty when the catalog is complete, current and consistent with the glossary.
     """
-    template = template if template is not None else extract()
+    template = template if template is not None else _extract(domain)
     if catalog is None:
-        path = po_path(language, locale_dir)
+        path = po_path(language, locale_dir, domain)
         if not path.exists():
             return [CatalogProblem(language, "missing", "", f"{path} does not exist")]
         catalog = read_catalog(path, language)
@@ -412,9 +495,10 @@ def check(language: str, template: Catalog | None = None, *, catalog: Catalog | 
     return problems
 
 
-def stats(language: str, locale_dir: Path = LOCALE_DIR) -> tuple[int, int]:
+def stats(language: str, locale_dir: Path = LOCALE_DIR, domain: str = DOMAIN
+          ) -> tuple[int, int]:
     """``(translated, total)`` messages of a language's catalog."""
-    catalog = read_catalog(po_path(language, locale_dir), language)
+    catalog = read_catalog(po_path(language, locale_dir, domain), language)
     messages = [m for m in catalog if m.id]
     done = [m for m in messages if not m.fuzzy and all(_strings(m))]
     return len(done), len(messages)
@@ -426,8 +510,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description="Extract, update and check kamkit's "
                                                  "message catalogs.")
     parser.add_argument("command", nargs="?", default="update",
-                        choices=["update", "check", "stats", "fill"])
-    parser.add_argument("file", nargs="?", help="fill: JSON {language: {msgid: msgstr}}")
+                        choices=["update", "check", "stats", "fill", "export"])
+    parser.add_argument("file", nargs="?", help="fill: JSON {language: {msgid or short "
+                                                "key: msgstr}}")
+    parser.add_argument("--domain", choices=DOMAINS, action="append",
+                        help="kamkit (the code's messages) or notebooks (the notebooks' "
+                             "narrative); default: both")
     parser.add_argument("--language", "-L", action="append", choices=TRANSLATED,
                         help="only this language (repeatable; default: all)")
     parser.add_argument("--fuzzy", action="store_true",
@@ -435,12 +523,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "ones (each guess is listed and marked fuzzy)")
     args = parser.parse_args(argv)
     languages = tuple(args.language or TRANSLATED)
+    domains = tuple(args.domain or DOMAINS)
     if args.command == "update":
-        written = update(languages, fuzzy=args.fuzzy)
+        written = [p for d in domains for p in update(languages, fuzzy=args.fuzzy, domain=d)]
         if not written:
             print("catalogs are up to date")
-        problems = [p for language in languages for p in check(language)
-                    if p.kind != "terminology"]
+        problems = [p for d in domains for language in languages
+                    for p in check(language, domain=d) if p.kind != "terminology"]
         untranslated = sum(p.kind in ("untranslated", "fuzzy") for p in problems)
         if untranslated:
             print(f"{untranslated} messages wait for a translator "
@@ -450,16 +539,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.file:
             parser.error("fill needs a JSON file")
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-        print(f"{fill(data)} messages filled")
+        refusals: dict[str, list[str]] = {}
+        filled = sum(fill(data, domain=d, report=lambda line, d=d: refusals.setdefault(
+            line, []).append(d)) for d in domains)
+        for line, where in refusals.items():
+            # A key that belongs to another domain is refused by this one: say only what
+            # every domain refused.
+            if "not in the catalog" not in line or len(where) == len(domains):
+                print(line)
+        print(f"{filled} messages filled")
+        return 0
+    if args.command == "export":
+        todo = {language: export(language, domain=d) for d in domains
+                for language in languages}
+        print(json.dumps(todo, ensure_ascii=False, indent=1))
         return 0
     if args.command == "stats":
-        for language in languages:
-            done, total = stats(language)
-            print(f"{language}: {done}/{total} translated")
+        for d in domains:
+            for language in languages:
+                done, total = stats(language, domain=d)
+                print(f"{d} {language}: {done}/{total} translated")
         return 0
-    template = extract()
-    problems = check_template() + [p for language in languages
-                                   for p in check(language, template)]
+    problems = []
+    for d in domains:
+        template = _extract(d)
+        problems += check_template(domain=d) + [
+            p for language in languages for p in check(language, template, domain=d)]
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problems" if problems else "catalogs are complete and current")

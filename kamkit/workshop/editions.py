@@ -51,7 +51,7 @@ from typing import Any
 import nbformat
 
 from kamkit.exceptions import EditionError, ParameterError
-from kamkit.i18n import _, check_language, use_language
+from kamkit.i18n import _, check_language, text_direction, use_language
 from kamkit.workshop.modules import INSTRUCTOR_TAG, MODULES, module_notebooks
 
 __all__ = ["CODE_MARKERS", "MARKDOWN_MARKERS", "EDITIONS", "strip_solutions",
@@ -323,7 +323,9 @@ def html_page(nb: nbformat.NotebookNode, language: str = "en") -> str:
     body, _resources = exporter.from_notebook_node(nb)
     body = _MATHJAX.sub("", body)
     body = _CDN_SCRIPT.sub("", _CDN_MODULE.sub("", body))
-    return re.sub(r"<html[^>]*>", f'<html lang="{check_language(language)}">', body, count=1)
+    code = check_language(language)
+    return re.sub(r"<html[^>]*>", f'<html lang="{code}" dir="{text_direction(code)}">', body,
+                  count=1)
 
 
 @contextmanager
@@ -389,11 +391,22 @@ def _readme(language: str, modules: Mapping[str, str], portfolio: str, html: boo
         return "\n\n".join(parts) + "\n"
 
 
+def _trainer_notebook(path: Path, language: str) -> nbformat.NotebookNode:
+    """The trainer edition of a module, its narrative in ``language`` (kamkit.narrative).
+
+    Solutions are stripped after the translation, whose solution markers the catalog
+    check keeps identical to the English ones.
+    """
+    from kamkit.narrative import notebook_key, translated
+
+    return translated(nbformat.read(str(path), as_version=4), notebook_key(path), language)
+
+
 def _participant_editions(language: str, root: Path | None,
                           parameters: Mapping[str, Any] | None = None
                           ) -> Iterator[tuple[str, Path, nbformat.NotebookNode]]:
     for code, path in module_notebooks(root).items():
-        trainer = nbformat.read(str(path), as_version=4)
+        trainer = _trainer_notebook(path, language)
         values = {"language": language, **(parameters or {})}
         yield code, path, participant_notebook(trainer, values)
 
@@ -475,7 +488,7 @@ def _write_html(folder: Path, edition: str, language: str, root: Path | None) ->
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for code, path in module_notebooks(root).items():
-        trainer = nbformat.read(str(path), as_version=4)
+        trainer = _trainer_notebook(path, language)
         if edition == "participant":
             nb = execute(participant_notebook(trainer, {"language": language}), path.parent)
         elif read_parameters(path).get("language") != language:
