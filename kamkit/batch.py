@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from kamkit.artifacts import account_dir, account_slug, atomic_write, read_json, write_json
-from kamkit.exceptions import KamkitError, ParameterError
+from kamkit.exceptions import KamkitError, ParameterError, RunInProgress
 from kamkit.i18n import _, check_language
 from kamkit.narrative import notebook_key
 
@@ -639,7 +639,7 @@ class _RunLock:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             self.handle.close()
-            raise KamkitError(_("Another kamkit run is writing to {path}; wait for it to "
+            raise RunInProgress(_("Another kamkit run is writing to {path}; wait for it to "
                                 "finish.").format(path=self.path.parent.parent)) from exc
         return self
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from kamkit.validation import ValidationReport
 
 __all__ = [
+    "RunInProgress",
     "KamkitError",
     "DataError",
     "PortfolioValidationError",
@@ -99,6 +100,10 @@ class ParameterError(KamkitError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.parameter, self.message))
+
+
+class RunInProgress(KamkitError):
+    """Another ``kamkit run`` is writing to the same run folder; wait for it to finish."""
 
 
 class EditionError(KamkitError):
