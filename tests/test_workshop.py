@@ -890,7 +890,7 @@ def test_m3_departments(p):
     ("Deliver 95% of spare parts for machines abroad within 72 hours (from 60%) by "
      "2027-03-31", "N-009-01", "correct", "pain point"),
     ("Raise the after-sales team's satisfaction from 3 to 4 by 2027-03-31", "N-009-01",
-     "correct", "satisfaction"),
+     "correct", "Satisfaction"),
     ("+20% sensor revenue by 2027-06-30", "N-009-01", "incorrect",
      "only because it is linked to a pain point"),
     ("Win EUR 100,000 of display revenue by 2027-06-30", "O-009-01", "incorrect",
