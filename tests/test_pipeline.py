@@ -116,3 +116,69 @@ def test_accounts_with_thin_data_still_run(company_x_edge_run):
         check_plan_json(read_json(result_path(run.run_dir, "plan", key)), key)
         evaluation = read_json(result_path(run.run_dir, "evaluation", key))
         assert evaluation["account_id"] == key and evaluation["health"]["band"]
+
+
+def _english_fragments(min_words: int = 4) -> set[str]:
+    """Every stretch of at least ``min_words`` English words in the code's catalog.
+
+    A message is cut at its ``{placeholders}``, so "Net revenue {now} in {year} against
+    {before}" gives nothing, and "No satisfaction answer in the last 12 months." gives
+    itself: whatever piece of a catalog message could reach a page untranslated.
+    """
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from kamkit.i18n import LOCALE_DIR
+
+    with open(LOCALE_DIR / "kamkit.pot", "rb") as handle:
+        template = read_po(handle)
+    fragments = set()
+    for message in template:
+        for text in ([message.id] if isinstance(message.id, str) else message.id):
+            for piece in re.split(r"\{[^{}]*\}", text or ""):
+                piece = " ".join(piece.split()).strip(" .,:;()-")
+                if len(re.findall(r"[A-Za-z]{2,}", piece)) >= min_words:
+                    fragments.add(piece)
+    return fragments
+
+
+def _visible_text(page: str) -> str:
+    import html
+    import re
+
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_a_persian_run_is_persian_throughout(company_x_run_fa):
+    run = company_x_run_fa
+    assert run.ok, run.render()
+    pages = sorted(run.run_dir.rglob("*.html"))
+    assert len(pages) == 1 + 2 + 3 * len(key_accounts(run))  # index, 01, 05, 3 per account
+    fragments = _english_fragments()
+    assert len(fragments) > 500  # the scan is worth something
+    for page in pages:
+        source = page.read_text(encoding="utf-8")
+        assert '<html lang="fa" dir="rtl">' in source, page
+        text = _visible_text(source)
+        left = sorted(f for f in fragments if f in text)
+        assert not left, (page.relative_to(run.run_dir), left[:5])
+
+
+def test_a_persian_run_tells_the_story_in_persian(company_x_run_fa):
+    """Every Markdown cell of the executed notebooks is its Persian translation."""
+    import re
+
+    from kamkit.narrative import NOTEBOOKS
+
+    english = {}
+    for source in NOTEBOOKS.glob("0*.ipynb"):
+        nb = nbformat.read(str(source), as_version=4)
+        english[source.name] = {c.source for c in nb.cells if c.cell_type == "markdown"}
+    for path in sorted(company_x_run_fa.run_dir.rglob("0*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and re.search(r"[A-Za-z]{3}", cell.source):
+                assert cell.source not in english[path.name], (path.name, cell.source[:80])
+                assert re.search("[\u0600-\u06ff]", cell.source), (path.name, cell.source[:80])

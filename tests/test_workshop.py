@@ -150,6 +150,9 @@ def test_a_question_needs_exactly_one_right_option():
 
 def test_big_not_key_right_answers(p):
     assert m0.big_not_key(p) == ["CX-004"]
+    # M0's plain rule (refuses key status, or weak on role and collaboration) names the
+    # account that identification's scoring puts in its "big but not key" group (M1)
+    assert m0.big_not_key(p) == idn.identify(p).big_not_key["account_id"].tolist()
     for answer in ("CX-004", "cx-004", " Voltmarkt ", "voltmarkt components"):
         result = m0.check_big_not_key(answer, p)
         assert result.ok, answer
