@@ -398,12 +398,13 @@ def broken_report(make_portfolio):
 def _source_fragments() -> dict[str, list[str]]:
     """Per language, English pieces (between placeholders) of each translated message.
 
-    Table and column names of the data model are left out: a report quotes them as they
-    are in the user's files ("the actions table"), in every language.
+    Table and column names and the meta table's keys are left out: a report quotes them
+    as they are in the user's files ("the actions table", "portfolio" in meta.csv), in
+    every language.
     """
-    from kamkit.schema import SCHEMAS
+    from kamkit.schema import META_KEYS, SCHEMAS
 
-    names = {n for n, schema in SCHEMAS.items()} | {
+    names = {n for n, schema in SCHEMAS.items()} | set(META_KEYS) | {
         c.name for schema in SCHEMAS.values() for c in schema.columns}
     out: dict[str, list[str]] = {}
     for language in TRANSLATED:
