@@ -92,6 +92,7 @@ register_values({NO_CHANGE: N_("No change")})
 register_fields({
     "kept_factor": Field(N_("r(1 + g)"), "number", 3),
     "owner_key_accounts": Field(N_("Owner's key accounts"), "int"),
+    "model_says": Field(N_("What the model says"), "text"),
 })
 
 
@@ -239,12 +240,12 @@ def growth_table(retention: float, discount_rate: float,
     -------
     DataFrame
         ``margin_growth``, ``kept_factor`` (``r(1 + g)``), ``clv_multiple`` (NaN where
-        the model refuses) and ``note``.
+        the model refuses) and ``model_says`` (finite, or the refusal).
 
     Examples
     --------
     >>> t = growth_table(0.8, 0.10, [0.0, 0.05, 0.40])
-    >>> [round(m, 3) for m in t["clv_multiple"].iloc[:2]], t["note"].iloc[2]
+    >>> [round(m, 3) for m in t["clv_multiple"].iloc[:2]], t["model_says"].iloc[2]
     ([2.667, 3.077], 'refused: r(1 + g) = 1.12 is not below 1 + i = 1.1')
     """
     limit = 1.0 + discount_rate
@@ -253,14 +254,15 @@ def growth_table(retention: float, discount_rate: float,
         kept = retention * (1.0 + g)
         if refusal_text(retention, discount_rate, g):
             multiple = float("nan")
-            note = _("refused: r(1 + g) = {kept} is not below 1 + i = {limit}").format(
+            says = _("refused: r(1 + g) = {kept} is not below 1 + i = {limit}").format(
                 kept=_num(kept), limit=_num(limit))
         else:
             multiple = ev_.clv_multiple(retention, discount_rate, g)
-            note = _("finite")
+            says = _("finite")
         rows.append({"margin_growth": float(g), "kept_factor": kept,
-                     "clv_multiple": multiple, "note": note})
-    return pd.DataFrame(rows, columns=["margin_growth", "kept_factor", "clv_multiple", "note"])
+                     "clv_multiple": multiple, "model_says": says})
+    return pd.DataFrame(rows, columns=["margin_growth", "kept_factor", "clv_multiple",
+                                       "model_says"])
 
 
 def growth_limit(retention: float, discount_rate: float) -> float:
