@@ -19,7 +19,7 @@ from kamkit.exceptions import EditionError, ParameterError
 from kamkit.i18n import use_language
 from kamkit.notebooks import read_parameters
 from kamkit.synth import company_x
-from kamkit.workshop import checks, editions, m0, m1, m2, m3, m5, modules, quiz, widgets
+from kamkit.workshop import checks, editions, m0, m1, m2, m3, m4, m5, modules, quiz, widgets
 from tests.conftest import ROOT
 
 NOTEBOOKS = modules.module_notebooks()
@@ -924,6 +924,291 @@ def plan_strong_competitors(p, account_id):
 
 
 # --------------------------------------------------------------------------------------
+# M4 checks
+
+
+@pytest.fixture(scope="module")
+def brambilla(p):
+    from kamkit.evaluation import evaluate
+
+    return evaluate(p, "CX-009")
+
+
+@pytest.fixture(scope="module")
+def cycle(p):
+    from kamkit.review import portfolio_review
+
+    return portfolio_review(p)
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (0.8 / 0.3, "correct", "Right: 2.667"),
+    (2.667, "correct", "Right"),
+    (2.7, "correct", "Close enough"),
+    (0.2 / (1.1 - 0.2), "incorrect", "1 − r = 0.2"),
+    (4, "incorrect", "without discounting"),
+    (5, "incorrect", "number of years the customer stays"),
+    (1 / 0.3, "incorrect", "The r above the line is missing"),
+    (0.8 / 1.9, "incorrect", "r is subtracted"),
+    (266.7, "incorrect", "not a percentage"),
+    (-0.5, "incorrect", "below 0"),
+    (3.5, "incorrect", "The formula is r / (1 + i − r)"),
+    ("2,667", "correct", "Right"),   # a decimal comma is read
+    ([2.667], "invalid", ""),
+    ("abc", "invalid", "not a number"),
+    (..., "not_answered", ""),
+])
+def test_m4_margin_multiple(answer, status, words):
+    result = m4.check_margin_multiple(answer, 0.8, 0.10)
+    assert result.status == status and words in result.message + result.hint
+
+
+def test_m4_margin_multiple_with_growth_and_bad_assumptions():
+    assert m4.check_margin_multiple(0.8 / (1.1 - 0.84), 0.8, 0.10, 0.05).ok
+    assert not m4.check_margin_multiple(0.8 / 0.3, 0.8, 0.10, 0.05).ok
+    with pytest.raises(ParameterError):
+        m4.check_margin_multiple(2.0, 1.5, 0.10)
+    with pytest.raises(ParameterError):
+        m4.check_margin_multiple(2.0, 0.8, 0.10, 0.40)
+
+
+def test_m4_growth_table_and_limit():
+    table = m4.growth_table(0.8, 0.10)
+    assert table.columns.tolist() == ["margin_growth", "kept_factor", "clv_multiple",
+                                      "model_says"]
+    refused = table[table["clv_multiple"].isna()]
+    assert refused["margin_growth"].tolist() == [0.40]
+    assert refused["model_says"].iloc[0].startswith("refused: r(1 + g) = 1.12")
+    assert table["clv_multiple"].dropna().is_monotonic_increasing
+    assert m4.growth_limit(0.8, 0.10) == 0.375
+    assert m4.refusal_text(0.8, 0.10, 0.375) and not m4.refusal_text(0.8, 0.10, 0.374)
+    with pytest.raises(ParameterError):
+        m4.growth_limit(0.0, 0.10)
+    with pytest.raises(ParameterError):
+        m4.growth_limit(0.8, -0.5)
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (1.1 / 0.8 - 1, "correct", "Right: from g = 0.375"),
+    (0.37, "correct", "Right"),
+    (37.5, "incorrect", "Write the growth as a fraction"),
+    (0.10, "incorrect", "Growth equal to the discount rate is not enough"),
+    (0.25, "incorrect", "you left out the discount rate"),
+    (0.2, "incorrect", "Look higher"),
+    (0.5, "incorrect", "already refuses"),
+    (-1, "invalid", "100% or more"),
+    ("fast", "invalid", "not a number"),
+    (..., "not_answered", ""),
+])
+def test_m4_growth_limit(answer, status, words):
+    result = m4.check_growth_limit(answer, 0.8, 0.10)
+    assert result.status == status and words in result.message + result.hint
+
+
+def _scenario(r, i, g):
+    return {"retention": r, "discount_rate": i, "margin_growth": g}
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (_scenario(0.85, 0.10, 0.0), "correct", "about the same as the Expected scenario"),
+    (_scenario(0.8, 0.1, -0.03), "correct", "between the Pessimistic"),
+    (_scenario(0.6, 0.12, -0.05), "correct", "below the Pessimistic"),
+    (_scenario(0.95, 0.10, 0.03), "correct", "revenue fell by 9.0%"),
+    (_scenario(0.95, 0.10, 0.0), "correct", "above the optimistic scenario's 92%"),
+    (_scenario(1, 0.10, 0.0), "incorrect", "never leaves"),
+    (_scenario(0.8, 0, 0.0), "incorrect", "cost of capital"),
+    (_scenario(0.95, 0.10, 0.2), "incorrect", "The model refuses"),
+    (_scenario(85, 0.10, 0.0), "invalid", "85% is 0.85"),
+    (_scenario(1.2, 0.10, 0.0), "invalid", "cannot be above 1"),
+    (_scenario(-0.2, 0.10, 0.0), "invalid", "not a probability"),
+    (_scenario(0.8, 10, 0.0), "invalid", "10% is 0.1"),
+    (_scenario(0.8, 2000, 0.0), "invalid", "outside 0 to 1"),
+    (_scenario(0.8, 0.1, 3), "invalid", "Margin growth is a fraction"),
+    (_scenario(0.8, 0.1, -1), "invalid", "100% or more"),
+    ({"retention": 0.8, "discount_rate": 0.1}, "invalid", "missing"),
+    ({"retention": 0.8, "discount_rate": 0.1, "margin_growth": ...}, "invalid", "missing"),
+    (0.8, "invalid", "not a dictionary"),
+    (_scenario(..., ..., ...), "not_answered", ""),
+])
+def test_m4_scenario(brambilla, answer, status, words):
+    result = m4.check_scenario(answer, brambilla)
+    assert result.status == status, result
+    assert words in result.message + result.hint, result
+
+
+def test_m4_scenario_of_an_account_without_margin(brambilla):
+    import dataclasses
+
+    empty = dataclasses.replace(brambilla, annual_margin=0.0)
+    result = m4.check_scenario(_scenario(0.8, 0.1, 0.0), empty)
+    assert result.status == "invalid" and "trainer" in result.hint
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    ("revenue_growth", "correct", "by 3.7 points"),
+    ("Revenue growth", "correct", "Net revenue"),
+    ("revenue", "correct", ""),
+    ("nps", "incorrect", "has the lowest score"),
+    ("share of wallet", "incorrect", "another component pulls harder"),
+    ("plan attainment", "incorrect", "another component pulls harder"),
+    ("satisfaction", "incorrect", "lifts the score"),
+    ("actions", "incorrect", "not scored"),
+    ("none", "incorrect", "Something does pull"),
+    ("price", "invalid", "choose one of"),
+    (3, "invalid", ""),
+    (..., "not_answered", ""),
+])
+def test_m4_main_drag(brambilla, answer, status, words):
+    assert m4.main_drag(brambilla.health) == "revenue_growth"
+    result = m4.check_main_drag(answer, brambilla)
+    assert result.status == status and words in result.message + result.hint, result
+
+
+def test_m4_main_drag_in_every_kit_language(brambilla):
+    from kamkit.present import value_label
+
+    for language in ("fa", "pl", "ru"):
+        with use_language(language):
+            label = value_label("revenue_growth")
+            assert m4.check_main_drag(label, brambilla).ok, language
+
+
+def test_m4_main_drag_when_nothing_pulls_down(brambilla):
+    from types import SimpleNamespace
+
+    from kamkit.evaluation import health_score
+
+    healthy = SimpleNamespace(health=health_score({"satisfaction": 4.5, "nps": 60}),
+                              name="Healthy Ltd")
+    assert m4.main_drag(healthy.health) is None
+    assert m4.check_main_drag("none", healthy).ok
+    result = m4.check_main_drag("satisfaction", healthy)
+    assert result.status == "incorrect" and "nothing does" in result.message
+
+
+def test_m4_band_weights(brambilla):
+    from kamkit.evaluation import DEFAULT_HEALTH_WEIGHTS
+
+    result = m4.check_band_weights(DEFAULT_HEALTH_WEIGHTS | {"satisfaction": 0.30,
+                                                             "revenue_growth": 0.05}, brambilla)
+    assert result.ok and "(Amber) instead of 43.9 (Red)" in result.message
+    assert "agreed once" in result.hint
+    cases = [(DEFAULT_HEALTH_WEIGHTS, "move the sliders first"),
+             ({k: 2 * w for k, w in DEFAULT_HEALTH_WEIGHTS.items()}, "move the sliders first"),
+             (DEFAULT_HEALTH_WEIGHTS | {"action_delivery": 0.5}, "no evidence"),
+             ({"revenue_growth": 1}, "scores best on Depth of relationship"),
+             ({"action_delivery": 1}, "without evidence")]
+    for answer, words in cases:
+        result = m4.check_band_weights(answer, brambilla)
+        assert result.status == "incorrect" and words in result.message + result.hint, answer
+    for bad, words in [({"nps": 0}, "every weight is 0"), ({"foo": 1}, "not a component"),
+                       ({"nsp": 1}, '"nps"'), ({"nps": -1}, "at least 0"),
+                       ({"nps": "x"}, "nps:"), ({"nps": ..., "satisfaction": 1}, "missing"),
+                       ("satisfaction", "not a dictionary")]:
+        result = m4.check_band_weights(bad, brambilla)
+        assert result.status == "invalid" and words in result.message + result.hint, bad
+    assert m4.check_band_weights(dict.fromkeys(DEFAULT_HEALTH_WEIGHTS, ...),
+                                 brambilla).status == "not_answered"
+
+
+def test_m4_band_weights_where_no_weights_change_the_band(brambilla):
+    result = m4.check_band_weights({"satisfaction": 1}, brambilla,
+                                   bands={"amber": 80.0, "green": 90.0})
+    assert result.status == "invalid" and "no weights take it out" in result.message
+
+
+DECISIONS = {"CX-001": "no change", "CX-002": "intervene", "CX-006": "promote",
+             "CX-008": "demote", "CX-009": ["rebalance", "intervene"], "CX-013": "no change"}
+
+
+def test_m4_review_facts(p, cycle):
+    facts = m4.review_facts(cycle, p).set_index("account_id")
+    assert set(DECISIONS) <= set(facts.index)
+    assert facts.at["CX-006", "group"] == "potential_key"
+    assert facts.at["CX-008", "change"] == "left"
+    assert facts.at["CX-009", "health_band"] == "red"
+    assert facts.at["CX-009", "owner_key_accounts"] == 4
+    assert "kind" not in facts.columns and "recommendation" not in facts.columns
+
+
+def test_m4_next_cycle(p, cycle):
+    result = m4.check_next_cycle(DECISIONS, p, cycle)
+    assert result.ok and "hand CX-009 to Jonas Becker" in result.message
+    assert result.message.count("\n") == len(DECISIONS) + 1   # CX-009 twice
+    # One of two recommendations is right; the other is named in the hint.
+    result = m4.check_next_cycle(DECISIONS | {"CX-009": "intervene"}, p, cycle)
+    assert result.ok and "also recommends rebalance" in result.hint
+    # Names and labels count as well as ids and codes.
+    assert m4.check_next_cycle({"Voltra": "Promote", "cx-001": "keep"}, p, cycle).ok
+    assert m4.check_next_cycle({"CX-001": [], "CX-006": ["promote"]}, p, cycle).ok
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"CX-009": "demote"}, "Red health is a reason to intervene"),
+    ({"CX-002": "demote"}, "still selects"),
+    ({"CX-001": "promote"}, "a key account already"),
+    ({"CX-013": "rebalance"}, "the review hands over CX-009"),
+    ({"CX-002": "rebalance"}, "within what the method allows"),
+    ({"CX-006": "intervene"}, "not a key account with a health score"),
+    ({"CX-006": "rebalance"}, "not a key account: no manager"),
+    ({"CX-001": "intervene"}, "fell by 10 points or more"),
+    ({"CX-008": "no change"}, "The review recommends: Demote"),
+    ({"CX-008": "promote"}, "left the list"),
+    ({"CX-006": "demote"}, "nothing to demote"),
+])
+def test_m4_next_cycle_wrong_decisions(p, cycle, change, words):
+    result = m4.check_next_cycle(DECISIONS | change, p, cycle)
+    account = next(iter(change))
+    assert result.status == "incorrect"
+    assert f"5 of 6 match the review; look again at {account}" in result.message
+    assert result.hint.startswith(account) and words in result.hint, result.hint
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"CX-999": "promote"}, "no account 'CX-999'"),
+    ({"CX-001": "sack"}, "CX-001: 'sack' is not a recommendation"),
+    ({"Brambilla": "intervene", "CX-009": "rebalance"}, "named twice"),
+    (DECISIONS | {"CX-002": ...}, "missing: CX-002"),
+    ({}, "empty"),
+    ("promote", "not a dictionary"),
+])
+def test_m4_next_cycle_bad_answers(p, cycle, bad, words):
+    result = m4.check_next_cycle(bad, p, cycle)
+    assert result.status == "invalid" and words in result.message + result.hint
+
+
+def test_m4_next_cycle_not_answered(p, cycle):
+    assert m4.check_next_cycle(dict.fromkeys(DECISIONS, ...), p, cycle).status == "not_answered"
+
+
+def test_m4_health_weight_panel(brambilla):
+    from kamkit.evaluation import DEFAULT_HEALTH_WEIGHTS
+    from kamkit.widgets.evaluation import health_state, health_weight_panel
+
+    state = health_state(brambilla, DEFAULT_HEALTH_WEIGHTS)
+    assert state.band == "red" and "43.9 (Red)" in state.message
+    assert "Pulls the score down most: Revenue growth" in state.message
+    assert "Not scored (no evidence): Actions on time" in state.message
+    bad = health_state(brambilla, {"nps": 0.0})
+    assert bad.band is None and bad.components.empty and "above 0" in bad.message
+    panel = health_weight_panel(brambilla)
+    assert panel.weights() == pytest.approx(DEFAULT_HEALTH_WEIGHTS)
+    panel.sliders["satisfaction"].value = 0.3
+    panel.sliders["revenue_growth"].value = 0.05
+    assert panel.state.band == "amber" and panel.weights()["satisfaction"] == 0.3
+    assert m4.check_band_weights(panel.weights(), brambilla).ok
+    for slider in panel.sliders.values():
+        slider.value = 0.0
+    assert panel.state.band is None and "above 0" in panel.summary()
+    first = health_weight_panel(brambilla)._repr_mimebundle_()
+    second = health_weight_panel(brambilla)._repr_mimebundle_()
+    assert first["text/plain"] == second["text/plain"] == repr(health_weight_panel(brambilla))
+    assert first["text/html"] == second["text/html"]
+    assert "kamkit-health-weights" in first["text/html"]
+    assert not re.search(r" at 0x[0-9a-f]+", first["text/plain"])
+
+
+# --------------------------------------------------------------------------------------
 # Widgets: plain logic, deterministic text
 
 
@@ -1130,7 +1415,7 @@ def test_episode_check_names_what_is_missing(tmp_path):
 
 
 def test_modules_exist_and_agenda_fills_the_day():
-    assert {"M0", "M1", "M2", "M3", "M5"} <= set(NOTEBOOKS)
+    assert {"M0", "M1", "M2", "M3", "M4", "M5"} <= set(NOTEBOOKS)
     day = modules.agenda()
     assert day["minutes"].sum() == 8 * 60 + 15
     assert [m.code for m in modules.MODULES] == ["M0", "M1", "M2", "M3", "M4", "M5"]

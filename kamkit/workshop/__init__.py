@@ -11,7 +11,7 @@ The pieces:
 * :mod:`kamkit.workshop.quiz` — multiple-choice questions with feedback per option;
 * :mod:`kamkit.workshop.widgets` — the quiz and the perception-ladder form (ipywidgets);
 * :mod:`kamkit.workshop.m0` ... :mod:`kamkit.workshop.m5` — what each module needs
-  (a module ``mN`` per module: its quiz, tables and checks; M4 is still planned);
+  (a module ``mN`` per module: its quiz, tables and checks);
 * :mod:`kamkit.workshop.modules` — the agenda and the episode template check;
 * :mod:`kamkit.workshop.editions` — the participant edition (solutions removed), the
   folder to hand out, and the static HTML editions (``kamkit workshop build|html``).
