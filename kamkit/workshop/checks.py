@@ -56,8 +56,8 @@ from kamkit.i18n import (
 
 __all__ = ["CheckResult", "AnswerError", "STATUSES", "correct", "incorrect", "not_answered",
            "invalid", "self_check", "is_unanswered", "is_none", "read_choice", "read_number",
-           "read_text", "read_mapping", "read_account", "read_accounts", "close_matches",
-           "label_choices", "NONE_WORDS"]
+           "read_text", "read_mapping", "read_weights", "read_account", "read_accounts",
+           "close_matches", "label_choices", "NONE_WORDS"]
 
 #: Answers that mean "there is none" (an exercise whose right answer may be nobody).
 NONE_WORDS = ("none", "nobody", "no one", "noone", "nothing", "no")
@@ -396,6 +396,55 @@ def label_choices(values: Iterable[str], words: Mapping[str, Iterable[str]] | No
                 names.append(value_label(value))
         choices[value] = names
     return choices
+
+
+def read_weights(answer: object, names: Iterable[str], *, example: str, unknown: str,
+                 listing: str, every: str, one: str) -> dict[str, float]:
+    """A dictionary name -> weight (0 or more, not all 0), as a form of sliders gives it.
+
+    The texts name what is weighted (criteria, components ...), already translated:
+    ``unknown`` (with ``{key!r}``) for a name not in ``names``, ``listing`` (with
+    ``{keys}``) to list them, ``every`` when a weight is left ``...``, ``one`` when all are
+    0; ``example`` is a dictionary to show.
+
+    Examples
+    --------
+    >>> texts = dict(example="{}", unknown="{key!r}?", listing="{keys}", every="", one="")
+    >>> read_weights({"a": "0.5", "b": 0}, ["a", "b"], **texts)
+    {'a': 0.5, 'b': 0.0}
+    >>> read_weights({"c": 1}, ["a", "b"], **texts)
+    Traceback (most recent call last):
+    ...
+    kamkit.workshop.checks.AnswerError: 'c'?
+    """
+    names = list(names)
+    if not isinstance(answer, Mapping):
+        raise AnswerError(_("the answer is not a dictionary of weights."),
+                          _("fill in the dictionary the exercise gives, for example "
+                            "{example}.").format(example=example))
+    weights: dict[str, float] = {}
+    missing = []
+    for key, value in answer.items():
+        name = str(key).strip()
+        if name not in names:
+            near = close_matches(name, names)
+            hint = (_("did you mean {choices}?").format(choices=_(" or ").join(
+                f'"{s}"' for s in near)) if near else listing.format(
+                keys=", ".join(f'"{k}"' for k in names)))
+            raise AnswerError(unknown.format(key=name), hint)
+        if value is Ellipsis:
+            missing.append(name)
+            continue
+        try:
+            weights[name] = read_number(value, minimum=0)
+        except AnswerError as exc:
+            raise AnswerError(f"{name}: {exc.message}", exc.hint) from None
+    if missing:
+        raise AnswerError(_("some answers are missing: {keys}.").format(
+            keys=", ".join(missing)), every)
+    if not any(w > 0 for w in weights.values()):
+        raise AnswerError(_("every weight is 0."), one)
+    return weights
 
 
 def read_mapping(answer: object, keys: Iterable[str]) -> dict[str, object]:

@@ -31,7 +31,6 @@ from kamkit.i18n import _, format_number, format_percent, ngettext
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
-    close_matches,
     correct,
     incorrect,
     is_none,
@@ -39,7 +38,7 @@ from kamkit.workshop.checks import (
     read_accounts,
     read_choice,
     read_mapping,
-    read_number,
+    read_weights,
     self_check,
 )
 from kamkit.workshop.m0 import check_cap
@@ -316,36 +315,11 @@ def _check_because(result: idn.Identification, account_id: str, because: str,
 
 
 def _read_weights(answer: object, criteria: Mapping[str, idn.Criterion]) -> dict[str, float]:
-    if not isinstance(answer, Mapping):
-        raise AnswerError(_("the answer is not a dictionary of weights."),
-                          _("fill in the dictionary the exercise gives, for example "
-                            "{example}.").format(example='{"revenue_12m": 0.3, '
-                                                 '"strategic_role": 0.2}'))
-    weights: dict[str, float] = {}
-    missing = []
-    for key, value in answer.items():
-        name = str(key).strip()
-        if name not in criteria:
-            near = close_matches(name, criteria)
-            hint = (_("did you mean {choices}?").format(choices=_(" or ").join(
-                f'"{s}"' for s in near)) if near else _("the criteria are {keys}.").format(
-                keys=", ".join(f'"{k}"' for k in criteria)))
-            raise AnswerError(_("{key!r} is not a criterion.").format(key=name), hint)
-        if value is Ellipsis:
-            missing.append(name)
-            continue
-        try:
-            weights[name] = read_number(value, minimum=0)
-        except AnswerError as exc:
-            raise AnswerError(f"{name}: {exc.message}", exc.hint) from None
-    if missing:
-        raise AnswerError(_("some answers are missing: {keys}.").format(
-            keys=", ".join(missing)), _("give every criterion a weight (0 leaves it out), "
-                                        "then run the cell again."))
-    if not any(w > 0 for w in weights.values()):
-        raise AnswerError(_("every weight is 0."), _("give at least one criterion a weight "
-                                                     "above 0."))
-    return weights
+    return read_weights(
+        answer, criteria, example='{"revenue_12m": 0.3, "strategic_role": 0.2}',
+        unknown=_("{key!r} is not a criterion."), listing=_("the criteria are {keys}."),
+        every=_("give every criterion a weight (0 leaves it out), then run the cell again."),
+        one=_("give at least one criterion a weight above 0."))
 
 
 def _strong_on(result: idn.Identification, account_id: str, k: int = 3) -> list[str]:

@@ -38,7 +38,6 @@ from kamkit.present import Field, register_fields, register_values, value_label
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
-    close_matches,
     correct,
     incorrect,
     is_none,
@@ -47,6 +46,7 @@ from kamkit.workshop.checks import (
     read_choice,
     read_mapping,
     read_number,
+    read_weights,
     self_check,
 )
 
@@ -624,36 +624,12 @@ def check_main_drag(answer: object, evaluation: ev_.Evaluation) -> CheckResult:
 
 def _read_health_weights(answer: object) -> dict[str, float]:
     """A dictionary component -> weight (0 or more, not all 0), as the sliders give it."""
-    names = list(ev_.HEALTH_COMPONENTS)
-    if not isinstance(answer, Mapping):
-        raise AnswerError(_("the answer is not a dictionary of weights."),
-                          _("fill in the dictionary the exercise gives, for example "
-                            "{example}.").format(example='{"satisfaction": 0.3, "nps": 0.1}'))
-    weights: dict[str, float] = {}
-    missing = []
-    for key, value in answer.items():
-        name = str(key).strip()
-        if name not in names:
-            near = close_matches(name, names)
-            raise AnswerError(_("{key!r} is not a component of the health score.").format(
-                key=name), _("did you mean {choices}?").format(choices=_(" or ").join(
-                    f'"{s}"' for s in near)) if near else _("the components are {keys}.")
-                .format(keys=", ".join(f'"{k}"' for k in names)))
-        if value is Ellipsis:
-            missing.append(name)
-            continue
-        try:
-            weights[name] = read_number(value, minimum=0)
-        except AnswerError as exc:
-            raise AnswerError(f"{name}: {exc.message}", exc.hint) from None
-    if missing:
-        raise AnswerError(_("some answers are missing: {keys}.").format(keys=", ".join(missing)),
-                          _("give every component a weight (0 leaves it out), then run the "
-                            "cell again."))
-    if not any(w > 0 for w in weights.values()):
-        raise AnswerError(_("every weight is 0."), _("give at least one component a weight "
-                                                     "above 0."))
-    return weights
+    return read_weights(
+        answer, ev_.HEALTH_COMPONENTS, example='{"satisfaction": 0.3, "nps": 0.1}',
+        unknown=_("{key!r} is not a component of the health score."),
+        listing=_("the components are {keys}."),
+        every=_("give every component a weight (0 leaves it out), then run the cell again."),
+        one=_("give at least one component a weight above 0."))
 
 
 @self_check
