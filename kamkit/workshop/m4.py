@@ -193,8 +193,9 @@ def check_margin_multiple(answer: object, retention: float, discount_rate: float
             return incorrect(_("{value} is not the multiple.").format(**facts),
                              _(_MULTIPLE_HINTS[code]).format(**facts))
     if value < 0:
+        percent_r = "percent_r"  # a key, not a message (a literal inside _() is extracted)
         return incorrect(_("{value} is below 0: no account is worth less than nothing.")
-                         .format(**facts), _(_MULTIPLE_HINTS["percent_r"]).format(**facts))
+                         .format(**facts), _(_MULTIPLE_HINTS[percent_r]).format(**facts))
     if abs(value - right) <= 0.05 * right:
         return CheckResult("correct", _("Close enough: {right} exactly.").format(**facts),
                            _("Keep two or three decimals: rounding early moves the lifetime "
