@@ -76,8 +76,9 @@ MODULES: tuple[Module, ...] = (
         "SMART goals (find the flaw, rewrite the goal), actions by department, "
         "penetrate / expand / protect.")),
     Module("M4", N_("Evaluation and continuous improvement"), 60, N_(
-        "Financial and relationship measures, account health, plan attainment, the "
-        "loop back to identification.")),
+        "Customer lifetime value under scenarios and where the model refuses; the "
+        "health score and what drags it down; plan delivery; the next cycle: promote, "
+        "demote, rebalance, intervene.")),
     Module("M5", N_("The perception ladder"), 45, N_(
         "Self-assessment of an account on the three steps, moves to climb, the team's "
         "view against the record.")),
