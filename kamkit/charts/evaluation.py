@@ -529,7 +529,7 @@ def matrix_movement_chart(movement: pd.DataFrame, middle: float = 50.0) -> Figur
                "manage_for_cash": (2, 2, "left"), "maintain": (98, 2, "right")}
     for quadrant, (qx, qy, ha) in corners.items():
         ax.text(qx, qy, value_label(quadrant), ha=ha, va="top" if qy > 50 else "bottom",
-                fontsize=9, color="#444444", style="italic")
+                fontsize=9, color="#444444")  # no italic: DejaVu's has no Persian
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.set_xlabel(_("Our relative strength: relationship stage, share of wallet, margin"))
