@@ -24,6 +24,7 @@ from kamkit import evaluation as ev_
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import _, format_number, format_percent
 from kamkit.present import table, value_label
+from kamkit.widgets import set_outputs
 
 __all__ = ["HealthState", "health_state", "HealthWeightPanel", "health_weight_panel",
            "SLIDER_MAX", "SLIDER_STEP"]
@@ -164,16 +165,8 @@ class HealthWeightPanel(widgets.VBox):
         return table(self.state.components)
 
     def _render(self) -> None:
-        # Outputs are set, not captured (as kamkit.widgets.identification.WeightPanel):
-        # capturing depends on the kernel's message routing.
-        outputs = [{"output_type": "stream", "name": "stdout",
-                    "text": self.state.message + "\n"}]
-        if len(self.state.components):
-            shown = self._table()
-            outputs.append({"output_type": "display_data", "metadata": {},
-                            "data": {"text/plain": shown.to_string(),
-                                     "text/html": shown.to_html()}})
-        self.output.outputs = tuple(outputs)
+        set_outputs(self.output, self.state.message,
+                    self._table() if len(self.state.components) else None)
 
     def summary(self) -> str:
         """The state as text: score and band, weights, then the components."""

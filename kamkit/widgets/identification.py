@@ -19,6 +19,7 @@ from kamkit import identification as idn
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import N_, _, format_percent
 from kamkit.present import Field, register_fields, register_values, table
+from kamkit.widgets import set_outputs
 
 __all__ = ["PanelState", "panel_state", "WeightPanel", "weight_panel"]
 
@@ -145,17 +146,9 @@ class WeightPanel(widgets.VBox):
         self._render()
 
     def _render(self) -> None:
-        # The outputs are set, not captured: capturing ("with output:") depends on the
-        # kernel's message routing, and nbclient cannot execute it without storing
-        # widget state.
-        outputs = [{"output_type": "stream", "name": "stdout",
-                    "text": self.state.message + "\n"}]
-        if len(self.state.changes):
-            shown = table(self.state.changes, currency=self._start.currency)
-            outputs.append({"output_type": "display_data", "metadata": {},
-                            "data": {"text/plain": shown.to_string(),
-                                     "text/html": shown.to_html()}})
-        self.output.outputs = tuple(outputs)
+        set_outputs(self.output, self.state.message,
+                    table(self.state.changes, currency=self._start.currency)
+                    if len(self.state.changes) else None)
 
     def summary(self) -> str:
         """The state as text: weights, then the key accounts and what changed."""
