@@ -16,6 +16,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from kamkit.charts import PALETTE, RAG, chart, new_figure, number_formatter, rtl
+from kamkit.charts.identification import matrix_frame
 from kamkit.i18n import _, format_money, format_number, format_percent
 from kamkit.present import value_label
 
@@ -523,17 +524,7 @@ def matrix_movement_chart(movement: pd.DataFrame, middle: float = 50.0) -> Figur
             ax.scatter(*now, s=80, color=colour, edgecolor="white", zorder=3)
             ax.annotate(row.account_id, now, textcoords="offset points", xytext=(5, 4),
                         fontsize=7.5)
-    ax.axvline(middle, color="black", lw=0.8)
-    ax.axhline(middle, color="black", lw=0.8)
-    corners = {"invest_selectively": (2, 98, "left"), "invest_for_growth": (98, 98, "right"),
-               "manage_for_cash": (2, 2, "left"), "maintain": (98, 2, "right")}
-    for quadrant, (qx, qy, ha) in corners.items():
-        ax.text(qx, qy, value_label(quadrant), ha=ha, va="top" if qy > 50 else "bottom",
-                fontsize=9, color="#444444")  # no italic: DejaVu's has no Persian
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
-    ax.set_xlabel(_("Our relative strength: relationship stage, share of wallet, margin"))
-    ax.set_ylabel(_("Account attractiveness"))
+    matrix_frame(ax, middle)
     ax.set_title(title)
     labels = {"kept": value_label("kept"), "joined": value_label("joined"),
               "left": value_label("left"), None: _("Not key")}

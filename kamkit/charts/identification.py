@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from kamkit.charts import PALETTE, chart, new_figure
 from kamkit.i18n import _, format_percent
 from kamkit.present import label, value_label
 
-__all__ = ["concentration_chart", "score_chart", "matrix_chart", "stability_chart"]
+__all__ = ["concentration_chart", "score_chart", "matrix_chart", "matrix_frame",
+           "stability_chart"]
 
 #: Colour of each group of accounts, the same in every chart.
 GROUP_COLOURS = {"key": PALETTE[0], "big_not_key": PALETTE[3], "potential_key": PALETTE[2],
@@ -147,6 +149,25 @@ def score_chart(ranking: pd.DataFrame, min_score: float | None = None) -> Figure
     return fig
 
 
+def matrix_frame(ax: Axes, middle: float = 50.0) -> None:
+    """The portfolio matrix's frame: the split at ``middle``, the quadrants' strategies in
+    their corners (:data:`kamkit.identification.QUADRANTS`), the axes 0-100 and their labels.
+
+    Shared by :func:`matrix_chart` and :func:`kamkit.charts.evaluation.matrix_movement_chart`.
+    """
+    ax.axvline(middle, color="black", lw=0.8)
+    ax.axhline(middle, color="black", lw=0.8)
+    corners = {"invest_selectively": (2, 98, "left"), "invest_for_growth": (98, 98, "right"),
+               "manage_for_cash": (2, 2, "left"), "maintain": (98, 2, "right")}
+    for quadrant, (qx, qy, ha) in corners.items():
+        ax.text(qx, qy, value_label(quadrant), ha=ha, va="top" if qy > 50 else "bottom",
+                fontsize=9, color="#444444")  # no italic: DejaVu's has no Persian
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(_("Our relative strength: relationship stage, share of wallet, margin"))
+    ax.set_ylabel(_("Account attractiveness"))
+
+
 @chart
 def matrix_chart(matrix: pd.DataFrame, middle: float = 50.0) -> Figure:
     """Account attractiveness against our relative strength, bubbles sized by revenue.
@@ -191,17 +212,7 @@ def matrix_chart(matrix: pd.DataFrame, middle: float = 50.0) -> Figure:
     for row in matrix.itertuples():
         ax.annotate(row.account_id, (row.strength, row.attractiveness), fontsize=7.5,
                     ha="center", va="center")
-    ax.axvline(middle, color="black", lw=0.8)
-    ax.axhline(middle, color="black", lw=0.8)
-    corners = {"invest_selectively": (2, 98, "left"), "invest_for_growth": (98, 98, "right"),
-               "manage_for_cash": (2, 2, "left"), "maintain": (98, 2, "right")}
-    for quadrant, (qx, qy, ha) in corners.items():
-        ax.text(qx, qy, value_label(quadrant), ha=ha, va="top" if qy > 50 else "bottom",
-                fontsize=9, color="#444444")  # no italic: DejaVu's has no Persian
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
-    ax.set_xlabel(_("Our relative strength: relationship stage, share of wallet, margin"))
-    ax.set_ylabel(_("Account attractiveness"))
+    matrix_frame(ax, middle)
     ax.set_title(title)
     legend = ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
                        title=_("Bubble size: revenue"), fontsize=8, title_fontsize=8)
