@@ -150,6 +150,11 @@ _MULTIPLE_HINTS = {
 }
 
 
+def _multiple_hint(code: str, facts: Mapping[str, str]) -> str:
+    """The translated hint for the slip ``code`` of :data:`_MULTIPLE_HINTS`."""
+    return _(_MULTIPLE_HINTS[code]).format(**facts)
+
+
 @self_check
 def check_margin_multiple(answer: object, retention: float, discount_rate: float,
                           margin_growth: float = 0.0) -> CheckResult:
@@ -191,11 +196,10 @@ def check_margin_multiple(answer: object, retention: float, discount_rate: float
     for code, wrong in _wrong_multiples(retention, discount_rate, margin_growth).items():
         if _real(wrong) and abs(value - wrong) <= max(MULTIPLE_TOLERANCE, 0.001 * abs(wrong)):
             return incorrect(_("{value} is not the multiple.").format(**facts),
-                             _(_MULTIPLE_HINTS[code]).format(**facts))
+                             _multiple_hint(code, facts))
     if value < 0:
-        percent_r = "percent_r"  # a key, not a message (a literal inside _() is extracted)
         return incorrect(_("{value} is below 0: no account is worth less than nothing.")
-                         .format(**facts), _(_MULTIPLE_HINTS[percent_r]).format(**facts))
+                         .format(**facts), _multiple_hint("percent_r", facts))
     if abs(value - right) <= 0.05 * right:
         return CheckResult("correct", _("Close enough: {right} exactly.").format(**facts),
                            _("Keep two or three decimals: rounding early moves the lifetime "
