@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kamkit import codes
 from kamkit.i18n import N_
 from kamkit.schema import SCHEMAS, normalise_header
 from kamkit.validation import Location, Problem
@@ -37,7 +38,7 @@ class RawTable:
         Table name (``accounts``, ``transactions`` ...).
     frame : pandas.DataFrame
         Values as read; headers normalised to snake_case; fully empty rows dropped.
-    rows : numpy.ndarray
+    rows : range or numpy.ndarray
         For each row of ``frame``, its row number as the user sees it in the file.
     location : Location
         File, sheet and format, for messages.
@@ -256,16 +257,63 @@ def _read_parquet(name: str, file: Path, wanted: set[str] | None = None
                   ) -> tuple[RawTable | None, list[Problem]]:
     loc = Location(file.name, None, "parquet")
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        headers = list(pq.read_schema(file).names)
-        read = None if wanted is None else [h for h in headers if normalise_header(h) in wanted]
-        frame = pd.read_parquet(file, columns=read)
+        schema = pq.read_schema(file)
+        headers = list(schema.names)
+        read = headers if wanted is None else [
+            h for h in headers if normalise_header(h) in wanted]
+        # Columns of a few allowed values (doc_type ...) are read as Arrow dictionaries:
+        # their codes come with them, so no check has to look at their strings.
+        small = [h for h in read if _is_category(name, h) and _is_text(schema.field(h).type)]
+        table = pq.read_table(file, columns=read, read_dictionary=small or None)
+        encoded = {}
+        for h in small:
+            column = table.column(h)
+            if pa.types.is_dictionary(column.type):
+                text, encoded[normalise_header(h)] = _decode_dictionary(column)
+                table = table.set_column(table.schema.get_field_index(h), h, text)
+        # split_blocks: each column keeps its own memory (no copy into one 2-D block).
+        frame = table.to_pandas(split_blocks=True)
     except Exception as exc:  # pyarrow raises many kinds; each means "not readable"
         return None, [Problem("error", "unreadable", name, loc, expected=N_(
             "a readable Parquet file"), found=(f"{type(exc).__name__}: {exc}",))]
-    return _finish(name, frame, loc, first_row=1, decimal_comma=False, wanted=wanted,
-                   all_headers=headers)
+    raw, problems = _finish(name, frame, loc, first_row=1, decimal_comma=False,
+                            wanted=wanted, all_headers=headers)
+    if raw is not None and len(raw.frame) == len(frame):  # no blank rows left out
+        for column, value in encoded.items():
+            if column in raw.frame.columns:
+                codes.remember(raw.frame[column], value)
+    return raw, problems
+
+
+def _is_category(table: str, header: str) -> bool:
+    schema = SCHEMAS[table]
+    column = normalise_header(header)
+    return schema.has_column(column) and schema.column(column).kind == "category"
+
+
+def _is_text(arrow_type) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_dictionary(arrow_type) or pa.types.is_string(
+        arrow_type) or pa.types.is_large_string(arrow_type)
+
+
+def _decode_dictionary(column):
+    """A dictionary-encoded Arrow column as plain text, and its codes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.unify_dictionaries()
+    values = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
+    parts = [(chunk.indices if not chunk.indices.null_count else pc.fill_null(
+        chunk.indices, -1)).to_numpy() for chunk in column.chunks]
+    code = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+    text = column.cast(column.type.value_type)
+    return text, codes.Encoded(code, pd.Index(np.asarray(values.to_pylist(), dtype=object),
+                                              dtype="str"))
 
 
 def _read_workbook(book: Path, select: _Selection | None = None
@@ -376,10 +424,10 @@ def _finish(name: str, frame: pd.DataFrame, loc: Location, first_row: int,
     # set_axis, not copy + assign: with copy-on-write no data is copied (10 M rows).
     frame = frame.set_axis(columns, axis=1)
     frame = frame[[c for c in columns if not c.startswith("__")]]
-    rows = np.arange(first_row, first_row + len(frame))
+    rows: range | np.ndarray = range(first_row, first_row + len(frame))  # no 10 M array
     keep = ~_blank(frame)
     if not keep.all():
         frame = frame.loc[keep]
-        rows = rows[keep]
+        rows = np.arange(first_row, first_row + len(keep))[keep]
     frame = frame.reset_index(drop=True)
     return RawTable(name, frame, rows, loc, headers, decimal_comma, skipped), problems

@@ -8,10 +8,10 @@ notes are ordinary signed lines, so every sum below is net of them.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
+
+from kamkit import codes
 
 __all__ = ["period", "sales_by_account", "sales_by_year", "year_label", "year_offset",
            "gross_margin_rate"]
@@ -50,35 +50,25 @@ def period(as_of: pd.Timestamp, months: int = 12, offset_years: int = 0
 _SUMMED = ("revenue", "cost", "quantity", "discount")
 
 
-# Factorising millions of Arrow strings is the slow part of an aggregation, and a stage
-# aggregates the same transactions several times. The codes of a column are kept while
-# its Arrow data lives (weakly). The key is the immutable Arrow array itself: pandas
-# swaps in a new one when a value is set, so an edited column is factorised afresh.
-# (Arrow arrays are not hashable: the cache is keyed by id, checked against a weak
-# reference, and an entry leaves with its array.)
-_FACTORIZED: dict[int, tuple[weakref.ref, tuple[np.ndarray, pd.Index]]] = {}
-
-
 def _factorized(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Sorted integer codes of ``series`` (-1 where missing) and the distinct values."""
-    arrow = getattr(series.array, "_pa_array", None)
-    if arrow is not None:
-        hit = _FACTORIZED.get(id(arrow))
-        if hit is not None and hit[0]() is arrow:
-            return hit[1]
-    # Factorise in order of appearance, then sort the (few) distinct values and
-    # renumber: far cheaper than sort=True on millions of Arrow strings.
-    code, unique = pd.factorize(series, sort=False)
-    order = np.argsort(np.asarray(unique), kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    result = (np.where(code >= 0, rank[np.maximum(code, 0)], -1),
-              pd.Index(unique).take(order))
-    if arrow is not None:
-        key = id(arrow)
-        _FACTORIZED[key] = (weakref.ref(arrow), result)
-        weakref.finalize(arrow, _FACTORIZED.pop, key, None)
-    return result
+    """Sorted integer codes of ``series`` (-1 where missing) and the values they index.
+
+    The codes of a text column are computed once while its data lives
+    (:mod:`kamkit.codes`): a validated load has usually encoded the ids already, and a
+    stage aggregates the same transactions several times. The values may include some
+    that no line holds (ids listed in ``accounts`` without sales); groups without lines
+    are left out of every result.
+    """
+    if pd.api.types.is_string_dtype(series.dtype) and not isinstance(
+            series.dtype, pd.CategoricalDtype):
+        encoded = codes.encode(series)
+        ordered = encoded.sorted()
+        if ordered is not encoded:
+            codes.remember(series, ordered)
+    else:
+        code, unique = pd.factorize(series, sort=False)
+        ordered = codes.Encoded(np.asarray(code, dtype=np.int64), pd.Index(unique)).sorted()
+    return ordered.codes, ordered.values
 
 
 def _aggregate(frame: pd.DataFrame, by: list[str], year: np.ndarray | None = None,
@@ -115,14 +105,14 @@ def _aggregate(frame: pd.DataFrame, by: list[str], year: np.ndarray | None = Non
     seen = np.flatnonzero(lines)
     data = {}
     for column in _SUMMED:
-        if column in frame.columns:
-            values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
-            values = values if every else values[known]
-            missing = np.isnan(values)
-            if missing.any():  # skipped, as a pandas sum skips them
-                values = np.where(missing, 0.0, values)
-        else:
-            values = np.zeros(len(key))
+        if column not in frame.columns:  # a lean load without discount: zero
+            data[column] = np.zeros(len(seen))
+            continue
+        values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+        values = values if every else values[known]
+        missing = np.isnan(values)
+        if missing.any():  # skipped, as a pandas sum skips them
+            values = np.where(missing, 0.0, values)
         data[column] = np.bincount(key, weights=values, minlength=size)[seen].astype(
             "float64")
     data["lines"] = lines[seen].astype(np.int64)
@@ -223,11 +213,13 @@ def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 
         every group that sold anything in a year, sorted by the groups, oldest year first.
     """
     as_of = pd.Timestamp(as_of)
-    dates = transactions["date"]
+    # Dates as integers (NaT is the smallest, so in no year): no pandas overhead per test.
+    dates = transactions["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     offset = np.full(len(transactions), -1, dtype=np.int64)
     for k in range(years):
-        start, end = period(as_of, 12, k)
-        offset[((dates > start) & (dates <= end)).to_numpy()] = k
+        start, end = (np.datetime64(t.to_datetime64(), "ns").view(np.int64)
+                      for t in period(as_of, 12, k))
+        offset[(dates > start) & (dates <= end)] = k
     # The year is given to the sums as codes: no copy of ten million lines is made.
     out = _aggregate(transactions, list(by), year=offset, years=years).reset_index()
     labels = {k: year_label(as_of, k) for k in range(years)}

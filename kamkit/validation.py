@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kamkit import codes
 from kamkit.i18n import N_, _, format_number, ngettext
 from kamkit.schema import (
     META_KEYS,
@@ -267,7 +268,11 @@ def _is_blank(series: pd.Series) -> np.ndarray:
 
 
 def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """``values.isin(known)`` as a boolean array; Arrow's kernel for Arrow strings (fast)."""
+    """``values.isin(known)`` as a boolean array: by the column's codes when it has been
+    encoded (:mod:`kamkit.codes`), else Arrow's kernel for Arrow strings (fast)."""
+    by_codes = codes.isin(values, known.dropna())
+    if by_codes is not None:
+        return by_codes
     if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(
             known.array, pd.arrays.ArrowStringArray):
         import pyarrow as pa
@@ -278,8 +283,25 @@ def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
     return values.isin(known).to_numpy(dtype=bool)
 
 
-def _as_text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text; whole floats from workbooks lose their '.0'."""
+#: Lines from which a text column is encoded before it is checked (below, a pass over the
+#: strings costs less than encoding them).
+_ENCODE_FROM = 500_000
+
+
+def _distinct(text: pd.Series) -> list:
+    """The distinct values of a text column (by its codes when it has them)."""
+    encoded = codes.cached(text)
+    return list(encoded.present()) if encoded is not None else list(text.dropna().unique())
+
+
+def _as_text(series: pd.Series, known: pd.Series | None = None) -> pd.Series:
+    """Cells as stripped text; whole floats from workbooks lose their '.0'.
+
+    A long text column, or one whose values are expected among ``known`` ids, is
+    encoded first (:func:`kamkit.codes.encode`): when none of its distinct values needs
+    trimming, which is the usual case, the column is the result as it is, with its codes,
+    and no line is touched.
+    """
     def one(v: object) -> object:
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
             return np.nan
@@ -294,6 +316,12 @@ def _as_text(series: pd.Series) -> pd.Series:
         return text if text else np.nan
 
     if _is_text_dtype(series):
+        if known is not None or len(series) >= _ENCODE_FROM or codes.cached(
+                series) is not None:
+            distinct = codes.encode(series, known).values
+            trimmed = distinct.str.strip()
+            if not (trimmed == "").any() and (trimmed == distinct).all():
+                return series.astype("str")
         out = series.str.strip()
         return out.where(out != "", np.nan).astype("str")
     return series.map(one).astype("str")
@@ -349,12 +377,22 @@ def _to_numbers(series: pd.Series, decimal_comma: bool, percent: bool = False
     return pd.Series(values, index=series.index, dtype="float64"), bad
 
 
+_DAY_NS = 86_400 * 10**9
+
+
 def _to_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)
-        return values.astype("datetime64[ns]").dt.normalize(), np.zeros(len(series), bool)
+        values = values.astype("datetime64[ns]")
+        ticks = values.to_numpy().view(np.int64)
+        time_of_day = ticks % _DAY_NS
+        if time_of_day.any():
+            time_of_day[ticks == np.iinfo(np.int64).min] = 0  # NaT has no time
+        if not time_of_day.any():  # dates without times, the usual case: nothing to do
+            return values, np.zeros(len(series), bool)
+        return values.dt.normalize(), np.zeros(len(series), bool)
     blank = _is_blank(series)
     obj = series.to_numpy(dtype=object)
     out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -425,7 +463,10 @@ class _TableChecker:
         self.schema = schema
         self.raw = raw
         self.problems = problems
-        self.rows = np.asarray(raw.rows)
+        self.rows = raw.rows if isinstance(raw.rows, range) else np.asarray(raw.rows)
+        #: Ids a reference column's values are expected among (the referenced table's
+        #: typed ids, when that table was typed first): its codes are looked up in them.
+        self.known: dict[str, pd.Series] = {}
 
     def problem(self, severity: Severity, code: str, column: str | None, mask: np.ndarray | None,
                 expected: str, found: Sequence[object] = (),
@@ -435,7 +476,7 @@ class _TableChecker:
         if mask is not None:
             idx = np.flatnonzero(mask)
             count = len(idx)
-            rows = tuple(int(r) for r in self.rows[idx[:MAX_ROWS_SHOWN]])
+            rows = tuple(int(self.rows[int(i)]) for i in idx[:MAX_ROWS_SHOWN])
         self.problems.append(Problem(severity, code, self.schema.name, self.raw.location,
                                      column=column, rows=rows, found=_sample(found),
                                      expected=expected, count=count, params=tuple(params),
@@ -483,14 +524,14 @@ class _TableChecker:
         if kind in ("id", "text", "category", "bool"):
             # _as_text strips and turns empty cells into NaN: its gaps are the blanks
             # (one pass over the strings, not two).
-            text = _as_text(series)
+            text = _as_text(series, self.known.get(column.name))
             blank = text.isna().to_numpy()
         else:
             blank = _is_blank(series)
         if kind in ("id", "text"):
             values = text
         elif kind == "category":
-            mapping = {v: _category_key(v) for v in text.dropna().unique()}
+            mapping = {v: _category_key(v) for v in _distinct(text)}
             # Usually every value is written as its key already: then the text is the
             # result, and 10 M rows need no per-row mapping.
             keys = text if all(k == v for v, k in mapping.items()) else text.map(mapping)
@@ -696,7 +737,12 @@ def type_tables(raw_tables: Sequence, problems: list[Problem], today: _dt.date |
     raw_by_name = {t.name: t for t in raw_tables}
     tables: dict[str, pd.DataFrame] = {}
     for raw in raw_tables:
-        tables[raw.name] = _TableChecker(SCHEMAS[raw.name], raw, problems).run()
+        checker = _TableChecker(SCHEMAS[raw.name], raw, problems)
+        for column in checker.schema.columns:
+            ref_table, _dot, ref_column = (column.references or "").partition(".")
+            if ref_table in tables and ref_column in tables[ref_table]:
+                checker.known[column.name] = tables[ref_table][ref_column]
+        tables[raw.name] = checker.run()
     present = set(raw_by_name)
     for name in REQUIRED_TABLES:
         if name not in present and not any(p.table == name and p.code in (
@@ -820,8 +866,8 @@ def _check_transactions(tables, raw_by_name, problems) -> None:
     c = t["cost"].to_numpy()
     doc = t["doc_type"]
 
-    def is_kind(value: str) -> np.ndarray:  # vectorised: no Python string per row
-        return (doc == value).to_numpy(dtype=bool, na_value=False)
+    def is_kind(value: str) -> np.ndarray:  # by codes: no Python string per row
+        return codes.equals(doc, value)
 
     has_doc_type = "doc_type" in raw_by_name["transactions"].frame.columns
     with np.errstate(invalid="ignore"):
