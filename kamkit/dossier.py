@@ -380,8 +380,13 @@ def share_of_wallet(portfolio, account_id: str | None = None) -> pd.DataFrame:
 
 
 def _wallet_shares(wallet: pd.DataFrame, transactions: pd.DataFrame,
-                   competitors: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """:func:`share_of_wallet` for every account of ``wallet`` at once (vectorised)."""
+                   competitors: pd.DataFrame, as_of: pd.Timestamp,
+                   sales: tuple[int, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """:func:`share_of_wallet` for every account of ``wallet`` at once (vectorised).
+
+    ``sales``: ``(years, sales_by_year(transactions, as_of, years))`` when the caller has
+    it already (identification); used if it reaches back to the oldest wallet year.
+    """
     columns = ["account_id", *_SOW_COLUMNS]
     w = wallet.dropna(subset=["year"])
     if w.empty:
@@ -391,7 +396,10 @@ def _wallet_shares(wallet: pd.DataFrame, transactions: pd.DataFrame,
     depth = max(int(w["offset"].max()) + 1, 1)
     # All accounts' sales, then the wallet's accounts: aggregating the whole table reuses
     # its factorised ids (kamkit.sales), cheaper on millions of lines than a filtered copy.
-    sales = sales_by_year(transactions, as_of, years=depth)
+    if sales is not None and sales[0] >= depth:
+        sales = sales[1]
+    else:
+        sales = sales_by_year(transactions, as_of, years=depth)
     revenue = sales.set_index(["account_id", "year"])["revenue"]
     ours = revenue.reindex(pd.MultiIndex.from_arrays([w["account_id"], w["offset"]]))
     spend = w["spend"].astype(float).to_numpy()

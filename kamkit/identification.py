@@ -239,7 +239,7 @@ QUADRANTS = {
 #: validates) only these tables and transaction columns, for large data.
 LEAN: dict = {"tables": ("accounts", "transactions", "opportunities", "wallet"),
               "columns": {"transactions": ("date", "account_id", "doc_type", "quantity",
-                                           "revenue", "cost", "discount")}}
+                                           "revenue", "cost")}}
 #: Orders of the ordinal criteria (lowest first).
 _ORDINALS = {"relationship_stage": RELATIONSHIP_STAGES, "ladder_step": LADDER_STEPS}
 _YEARS = 3
@@ -362,14 +362,17 @@ def _opportunity_values(portfolio, ids: pd.Index) -> pd.Series:
     return sizes["weighted"].reindex(ids).fillna(0.0).astype(float)
 
 
-def _wallet_values(portfolio, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
-    """Our share of wallet and the headroom in each account's latest wallet year, by
-    :func:`kamkit.dossier.share_of_wallet`."""
-    from kamkit.dossier import US, share_of_wallet
+def _wallet_values(portfolio, ids: pd.Index, sales: tuple[int, pd.DataFrame] | None = None
+                   ) -> tuple[pd.Series, pd.Series]:
+    """Our share of wallet and the headroom in each account's latest wallet year, as
+    :func:`kamkit.dossier.share_of_wallet` computes them (for all accounts at once, with
+    the sales by year already summed, if given)."""
+    from kamkit.dossier import US, _wallet_shares
 
     if not portfolio.has("wallet"):
         return pd.Series(np.nan, index=ids), pd.Series(np.nan, index=ids)
-    sow = share_of_wallet(portfolio)
+    sow = _wallet_shares(portfolio.wallet, portfolio.transactions, portfolio.competitors,
+                         portfolio.as_of, sales)
     ours = sow[sow["party"] == US]
     ours = ours[ours["year"] == ours.groupby("account_id")["year"].transform("max")]
     ours = ours.set_index("account_id").reindex(ids)
@@ -408,6 +411,7 @@ def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.Dat
     by_id = accounts.set_index("account_id")
     out: dict[str, pd.Series] = {}
     sales_needed = {"revenue_12m", "revenue_3y", "growth", "margin"} & set(names)
+    years = None
     if sales_needed:
         years = sales_by_year(portfolio.transactions, portfolio.as_of, _YEARS)
         revenue = years.pivot(index="account_id", columns="year", values="revenue"
@@ -423,7 +427,8 @@ def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.Dat
     if "opportunity_value" in names:
         out["opportunity_value"] = _opportunity_values(portfolio, ids)
     if {"share_of_wallet", "headroom"} & set(names):
-        out["share_of_wallet"], out["headroom"] = _wallet_values(portfolio, ids)
+        out["share_of_wallet"], out["headroom"] = _wallet_values(
+            portfolio, ids, None if years is None else (_YEARS, years))
     extras = _extra_numbers(portfolio.accounts)
     for name in names:
         if name in out:
