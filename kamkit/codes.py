@@ -210,17 +210,29 @@ def equals(series: pd.Series, value: str) -> np.ndarray:
     return enc.codes == hit[0] if len(hit) else np.zeros(len(series), dtype=bool)
 
 
-def isin(series: pd.Series, allowed) -> np.ndarray | None:
-    """``series.isin(allowed)`` (missing cells False) by codes, or ``None`` if not encoded."""
-    enc = cached(series)
-    if enc is None:
-        return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def isin(series: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """``series.isin(allowed)`` as a boolean array (missing cells are False).
 
-    values = pa.array(np.asarray(enc.values, dtype=object), type=pa.large_string())
-    wanted = pa.array(np.asarray(pd.Series(allowed, dtype="str").dropna(), dtype=object),
-                      type=pa.large_string())
-    # Arrow's kernel: pandas' isin on Arrow strings goes through Python objects.
-    ok = np.append(pc.is_in(values, value_set=wanted).to_numpy(zero_copy_only=False), False)
-    return ok[enc.codes]
+    By the column's codes when it is encoded (each distinct value is looked up once);
+    else, for Arrow strings, Arrow's kernel (pandas' ``isin`` on them goes through Python
+    objects); else pandas.
+
+    Examples
+    --------
+    >>> isin(pd.Series(["A-1", None, "A-9"], dtype="str"), pd.Series(["A-1"], dtype="str"))
+    array([ True, False, False])
+    """
+    allowed = allowed.dropna()
+    enc = cached(series)
+    if enc is not None:
+        ok = isin(pd.Series(enc.values), allowed)
+        return np.append(ok, False)[enc.codes]  # code -1 (missing): False
+    if isinstance(series.array, pd.arrays.ArrowStringArray) and isinstance(
+            allowed.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.array(series.array)
+        found = pc.is_in(values, value_set=pa.array(allowed.array).cast(values.type))
+        return found.to_numpy(zero_copy_only=False).astype(bool) & series.notna().to_numpy()
+    return series.isin(allowed).to_numpy(dtype=bool)

@@ -267,22 +267,6 @@ def _is_blank(series: pd.Series) -> np.ndarray:
         dtype=bool, na_value=False)
 
 
-def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """``values.isin(known)`` as a boolean array: by the column's codes when it has been
-    encoded (:mod:`kamkit.codes`), else Arrow's kernel for Arrow strings (fast)."""
-    by_codes = codes.isin(values, known.dropna())
-    if by_codes is not None:
-        return by_codes
-    if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(
-            known.array, pd.arrays.ArrowStringArray):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        found = pc.is_in(pa.array(values.array), value_set=pa.array(known.dropna().array))
-        return found.to_numpy(zero_copy_only=False).astype(bool) & values.notna().to_numpy()
-    return values.isin(known).to_numpy(dtype=bool)
-
-
 #: Lines from which a text column is encoded before it is checked (below, a pass over the
 #: strings costs less than encoding them).
 _ENCODE_FROM = 500_000
@@ -537,8 +521,8 @@ class _TableChecker:
             keys = text if all(k == v for v, k in mapping.items()) else text.map(mapping)
             allowed = set(column.choices or ())
             wrong = [v for v in mapping.values() if v not in allowed]
-            bad = keys.notna().to_numpy() & _isin(keys, pd.Series(wrong, dtype="str")) \
-                if wrong else np.zeros(len(keys), dtype=bool)
+            bad = codes.isin(keys, pd.Series(wrong, dtype="str")) if wrong else np.zeros(
+                len(keys), dtype=bool)
             if bad.any():
                 self.problem("error", "not_allowed", column.name, bad, expected,
                              text[bad].tolist(), params)
@@ -826,7 +810,7 @@ def _check_references(tables, raw_by_name, problems) -> None:
                 continue
             known = tables[ref_table][ref_column].dropna()
             s = tables[name][column.name]
-            unknown = s.notna().to_numpy() & ~_isin(s, known)
+            unknown = s.notna().to_numpy() & ~codes.isin(s, known)
             if unknown.any():
                 values = pd.unique(s[unknown])
                 hints = []
