@@ -14,7 +14,7 @@ import pandas as pd
 from kamkit import codes
 
 __all__ = ["period", "sales_by_account", "sales_by_year", "year_label", "year_offset",
-           "gross_margin_rate"]
+           "year_offsets", "years_back", "yearly", "gross_margin_rate"]
 
 SALES_COLUMNS = ["revenue", "cost", "gross_margin", "quantity", "discount", "lines"]
 
@@ -213,19 +213,87 @@ def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 
         every group that sold anything in a year, sorted by the groups, oldest year first.
     """
     as_of = pd.Timestamp(as_of)
-    # Dates as integers (NaT is the smallest, so in no year): no pandas overhead per test.
     dates = transactions["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    offset = np.full(len(transactions), -1, dtype=np.int64)
-    for k in range(years):
-        start, end = (np.datetime64(t.to_datetime64(), "ns").view(np.int64)
-                      for t in period(as_of, 12, k))
-        offset[(dates > start) & (dates <= end)] = k
     # The year is given to the sums as codes: no copy of ten million lines is made.
-    out = _aggregate(transactions, list(by), year=offset, years=years).reset_index()
+    out = _aggregate(transactions, list(by), year=year_offsets(dates, as_of, years),
+                     years=years).reset_index()
+    return _labelled(out, as_of, years, list(by))
+
+
+def _labelled(out: pd.DataFrame, as_of: pd.Timestamp, years: int, by: list[str]
+              ) -> pd.DataFrame:
+    """Sums with columns ``by`` + ``year``: the years' labels added, rows in order."""
     labels = {k: year_label(as_of, k) for k in range(years)}
     out.insert(len(by) + 1, "label", out["year"].map(labels))
     return out.sort_values([*by, "year"], ascending=[True] * len(by) + [False],
                            kind="stable").reset_index(drop=True)
+
+
+def _ticks(when: pd.Timestamp) -> int:
+    return int(np.datetime64(pd.Timestamp(when).to_datetime64(), "ns").view(np.int64))
+
+
+def year_offsets(dates: np.ndarray, as_of: pd.Timestamp, years: int) -> np.ndarray:
+    """The rolling year (0 = last twelve months) of each date; -1 outside ``years`` years.
+
+    ``dates`` are nanoseconds since the epoch (``datetime64[ns]`` viewed as ``int64``;
+    NaT, the smallest integer, is in no year). Where two years touch on the same day
+    (29 February: a year back from it is 28 February, twelve months back from that
+    is 28 February too, but four years back is 29 February again), the more recent year
+    wins, so a line's year never depends on how many years are asked for.
+
+    Examples
+    --------
+    >>> days = pd.to_datetime(["2026-06-30", "2025-07-01", "2025-06-30", "2023-01-01"])
+    >>> ticks = days.to_numpy().astype("datetime64[ns]").view("int64")
+    >>> year_offsets(ticks, pd.Timestamp("2026-06-30"), 2)
+    array([ 0,  0,  1, -1])
+    """
+    offset = np.full(len(dates), -1, dtype=np.int64)
+    for k in reversed(range(years)):  # the more recent year written last: it wins
+        start, end = (_ticks(t) for t in period(as_of, 12, k))
+        offset[(dates > start) & (dates <= end)] = k
+    return offset
+
+
+def years_back(as_of: pd.Timestamp, oldest: pd.Timestamp | None) -> int:
+    """How many rolling years up to ``as_of`` reach back to the date ``oldest``.
+
+    Every date from ``oldest`` to ``as_of`` falls in one of these years, and no year
+    further back can hold any of them (at least 1).
+
+    Examples
+    --------
+    >>> years_back(pd.Timestamp("2026-06-30"), pd.Timestamp("2024-01-15"))
+    3
+    """
+    years = 1
+    if oldest is None or pd.isna(oldest):
+        return years
+    while period(as_of, 12, years)[1] >= pd.Timestamp(oldest):
+        years += 1
+    return years
+
+
+def yearly(portfolio, years: int = 3) -> pd.DataFrame:
+    """:func:`sales_by_year` by account for a portfolio, with or without its lines.
+
+    A portfolio loaded with ``lines=False`` (:func:`kamkit.load`) kept only its sales by
+    account and rolling year (:class:`kamkit.streaming.SummedSales`); they answer this
+    exactly, for any number of years. Otherwise the transactions are summed.
+
+    Examples
+    --------
+    >>> from kamkit.synth import company_x
+    >>> yearly(company_x(), 2)[["account_id", "year", "label"]].head(2)
+      account_id  year    label
+    0     CX-001     1  2024/25
+    1     CX-001     0  2025/26
+    """
+    summed = getattr(portfolio, "sales", None)
+    if summed is not None:
+        return summed.by_year(years)
+    return sales_by_year(portfolio.transactions, portfolio.as_of, years)
 
 
 def gross_margin_rate(revenue: float | pd.Series, cost: float | pd.Series) -> float | pd.Series:
