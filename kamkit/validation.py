@@ -536,9 +536,8 @@ class _TableChecker:
             if bad.any():
                 self.problem("error", "not_a_bool", column.name, bad, expected,
                              text[bad].tolist(), params)
-            values = pd.Series(pd.array([True if t else (False if f else pd.NA)
-                                         for t, f in zip(truthy, falsy, strict=True)],
-                                        dtype="boolean"), index=series.index)
+            values = pd.Series(pd.arrays.BooleanArray(truthy.copy(), ~(truthy | falsy)),
+                               index=series.index)
             if column.default is not None and not column.nullable:
                 values = values.fillna(bool(column.default))
                 blank = np.zeros(len(series), dtype=bool)
