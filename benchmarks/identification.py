@@ -137,7 +137,7 @@ def run_kamkit(folder: Path) -> dict:
     keys = result.key_accounts
     return {"seconds": done - imported, "load": loaded - imported, "identify": done - loaded,
             "import": imported - start, "peak_mib": _peak_mib(),
-            "lines": len(portfolio.transactions), "accounts": len(portfolio.accounts),
+            "lines": portfolio.sales.lines, "accounts": len(portfolio.accounts),
             "keys": keys["account_id"].tolist(), "scores": keys["score"].round(6).tolist()}
 
 

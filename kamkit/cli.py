@@ -360,7 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table for reading, csv (every account) or json (identification.json)")
     p.add_argument("--lean", action="store_true",
                    help="load and validate only the tables and columns identification "
-                        "uses (large portfolios; the rest is not read)")
+                        "uses, keeping the transactions only as sums by account and year "
+                        "(large portfolios; the rest is not read)")
     _add_language(p)
     p.set_defaults(handler=_cmd_identify)
 

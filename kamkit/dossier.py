@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kamkit import codes
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import (
     N_,
@@ -47,7 +48,7 @@ from kamkit.i18n import (
     use_language,
 )
 from kamkit.present import Field, register_fields, register_values, value_label
-from kamkit.sales import gross_margin_rate, period, sales_by_year, year_label
+from kamkit.sales import gross_margin_rate, period, sales_by_year, year_label, yearly
 from kamkit.schema import CONTACT_LEVELS
 
 __all__ = [
@@ -371,21 +372,21 @@ def share_of_wallet(portfolio, account_id: str | None = None) -> pd.DataFrame:
     14
     """
     if account_id is None:
-        return _wallet_shares(portfolio.wallet, portfolio.transactions, portfolio.competitors,
-                              portfolio.as_of)
+        return _wallet_shares(portfolio.wallet, lambda years: yearly(portfolio, years),
+                              portfolio.competitors, portfolio.as_of)
+    lines = portfolio.table_for("transactions", account_id)
     frame = _wallet_shares(portfolio.table_for("wallet", account_id),
-                           portfolio.table_for("transactions", account_id),
+                           lambda years: sales_by_year(lines, portfolio.as_of, years),
                            portfolio.table_for("competitors", account_id), portfolio.as_of)
     return frame[_SOW_COLUMNS].reset_index(drop=True)
 
 
-def _wallet_shares(wallet: pd.DataFrame, transactions: pd.DataFrame,
-                   competitors: pd.DataFrame, as_of: pd.Timestamp,
-                   sales: tuple[int, pd.DataFrame] | None = None) -> pd.DataFrame:
+def _wallet_shares(wallet: pd.DataFrame, sales: Callable[[int], pd.DataFrame],
+                   competitors: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """:func:`share_of_wallet` for every account of ``wallet`` at once (vectorised).
 
-    ``sales``: ``(years, sales_by_year(transactions, as_of, years))`` when the caller has
-    it already (identification); used if it reaches back to the oldest wallet year.
+    ``sales(years)`` gives the sales by account and rolling year of at least the last
+    ``years`` years (:func:`kamkit.sales.yearly`, or what the caller summed already).
     """
     columns = ["account_id", *_SOW_COLUMNS]
     w = wallet.dropna(subset=["year"])
@@ -396,11 +397,9 @@ def _wallet_shares(wallet: pd.DataFrame, transactions: pd.DataFrame,
     depth = max(int(w["offset"].max()) + 1, 1)
     # All accounts' sales, then the wallet's accounts: aggregating the whole table reuses
     # its factorised ids (kamkit.sales), cheaper on millions of lines than a filtered copy.
-    if sales is not None and sales[0] >= depth:
-        sales = sales[1]
-    else:
-        sales = sales_by_year(transactions, as_of, years=depth)
-    revenue = sales.set_index(["account_id", "year"])["revenue"]
+    sales_ = sales(depth)
+    sales_ = sales_[codes.isin(sales_["account_id"], w["account_id"])]  # few wallets, many sales
+    revenue = sales_.set_index(["account_id", "year"])["revenue"]
     ours = revenue.reindex(pd.MultiIndex.from_arrays([w["account_id"], w["offset"]]))
     spend = w["spend"].astype(float).to_numpy()
     base = pd.DataFrame({

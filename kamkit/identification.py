@@ -91,7 +91,7 @@ import pandas as pd
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import N_, _, format_money, format_number, format_percent, get_language
 from kamkit.present import Field, register_fields, register_values
-from kamkit.sales import sales_by_year
+from kamkit.sales import yearly
 from kamkit.schema import LADDER_STEPS, RELATIONSHIP_STAGES, SCHEMAS
 
 __all__ = [
@@ -236,10 +236,12 @@ QUADRANTS = {
     "manage_for_cash": N_("Manage for cash"),
 }
 #: What identification reads from a portfolio: ``kamkit.load(path, **LEAN)`` reads (and
-#: validates) only these tables and transaction columns, for large data.
+#: validates) only these tables and transaction columns, for large data, and keeps the
+#: transactions only as sums by account and rolling year (``lines=False``).
 LEAN: dict = {"tables": ("accounts", "transactions", "opportunities", "wallet"),
               "columns": {"transactions": ("date", "account_id", "doc_type", "quantity",
-                                           "revenue", "cost")}}
+                                           "revenue", "cost")},
+              "lines": False}
 #: Orders of the ordinal criteria (lowest first).
 _ORDINALS = {"relationship_stage": RELATIONSHIP_STAGES, "ladder_step": LADDER_STEPS}
 _YEARS = 3
@@ -362,17 +364,20 @@ def _opportunity_values(portfolio, ids: pd.Index) -> pd.Series:
     return sizes["weighted"].reindex(ids).fillna(0.0).astype(float)
 
 
-def _wallet_values(portfolio, ids: pd.Index, sales: tuple[int, pd.DataFrame] | None = None
+def _wallet_values(portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
                    ) -> tuple[pd.Series, pd.Series]:
     """Our share of wallet and the headroom in each account's latest wallet year, as
     :func:`kamkit.dossier.share_of_wallet` computes them (for all accounts at once, with
-    the sales by year already summed, if given)."""
+    the last years' sales already summed, if given)."""
     from kamkit.dossier import US, _wallet_shares
 
     if not portfolio.has("wallet"):
         return pd.Series(np.nan, index=ids), pd.Series(np.nan, index=ids)
-    sow = _wallet_shares(portfolio.wallet, portfolio.transactions, portfolio.competitors,
-                         portfolio.as_of, sales)
+
+    def by_year(years: int) -> pd.DataFrame:
+        return sales if sales is not None and years <= _YEARS else yearly(portfolio, years)
+
+    sow = _wallet_shares(portfolio.wallet, by_year, portfolio.competitors, portfolio.as_of)
     ours = sow[sow["party"] == US]
     ours = ours[ours["year"] == ours.groupby("account_id")["year"].transform("max")]
     ours = ours.set_index("account_id").reindex(ids)
@@ -413,22 +418,35 @@ def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.Dat
     sales_needed = {"revenue_12m", "revenue_3y", "growth", "margin"} & set(names)
     years = None
     if sales_needed:
-        years = sales_by_year(portfolio.transactions, portfolio.as_of, _YEARS)
-        revenue = years.pivot(index="account_id", columns="year", values="revenue"
-                              ).reindex(index=ids, columns=range(_YEARS)).fillna(0.0)
-        last = years[years["year"] == 0].set_index("account_id").reindex(ids)
-        first = revenue[_YEARS - 1]
+        years = yearly(portfolio, _YEARS)
+        # Each row's account found once; then plain arrays (100,000 accounts: no pivot).
+        at = ids.get_indexer(years["account_id"])
+        known = at >= 0
+        year = years["year"].to_numpy()[known]
+        at = at[known]
+        revenue = np.zeros((len(ids), _YEARS))
+        revenue[at, year] = years["revenue"].to_numpy(dtype="float64")[known]
+        last_revenue = np.full(len(ids), np.nan)
+        last_margin = np.full(len(ids), np.nan)
+        now = year == 0
+        last_revenue[at[now]] = years["revenue"].to_numpy(dtype="float64")[known][now]
+        last_margin[at[now]] = years["gross_margin"].to_numpy(dtype="float64")[known][now]
+        first = revenue[:, _YEARS - 1]
+        total = revenue[:, 0].copy()
+        for k in range(1, _YEARS):  # year by year, as a row sum adds them
+            total += revenue[:, k]
         with np.errstate(invalid="ignore", divide="ignore"):
-            growth = (revenue[0].clip(lower=0.0) / first.where(first > 0)) ** (
+            growth = (revenue[:, 0].clip(min=0.0) / np.where(first > 0, first, np.nan)) ** (
                 1.0 / (_YEARS - 1)) - 1.0
-            margin = (last["gross_margin"] / last["revenue"]).where(last["revenue"] > 0)
-        out.update(revenue_12m=revenue[0], revenue_3y=revenue.sum(axis=1), growth=growth,
-                   margin=margin)
+            margin = np.where(last_revenue > 0, last_margin / last_revenue, np.nan)
+        out.update({name: pd.Series(v, index=ids) for name, v in (
+            ("revenue_12m", revenue[:, 0]), ("revenue_3y", total), ("growth", growth),
+            ("margin", margin))})
     if "opportunity_value" in names:
         out["opportunity_value"] = _opportunity_values(portfolio, ids)
     if {"share_of_wallet", "headroom"} & set(names):
         out["share_of_wallet"], out["headroom"] = _wallet_values(
-            portfolio, ids, None if years is None else (_YEARS, years))
+            portfolio, ids, years)
     extras = _extra_numbers(portfolio.accounts)
     for name in names:
         if name in out:
@@ -436,8 +454,8 @@ def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.Dat
         if name not in available:
             check_weights({name: 1.0}, available)  # raises with close matches
         if name in _ORDINALS:
-            order = {v: float(i) for i, v in enumerate(_ORDINALS[name])}
-            out[name] = by_id[name].astype("object").map(order).astype("float64")
+            position = pd.Categorical(by_id[name], categories=list(_ORDINALS[name])).codes
+            out[name] = pd.Series(np.where(position >= 0, position, np.nan), index=ids)
         elif name in extras:
             out[name] = pd.Series(extras[name].to_numpy(), index=portfolio.accounts[
                 "account_id"]).reindex(ids)
@@ -479,11 +497,16 @@ def percentile_scores(values: pd.Series | Sequence[float]) -> pd.Series:
         values.astype("float64")
     x = s.to_numpy()
     known = ~np.isnan(x)
-    sorted_known = np.sort(x[known])
+    values_known = x[known]
+    order = np.argsort(values_known, kind="stable")
+    sorted_known = values_known[order]
     n = len(sorted_known)
     out = np.zeros(len(x))
     if n >= 2 and sorted_known[0] != sorted_known[-1]:
-        below = np.searchsorted(sorted_known, x[known], side="left")
+        # accounts strictly lower = where the run of equal values starts in sorted order
+        starts = np.flatnonzero(np.r_[True, sorted_known[1:] != sorted_known[:-1]])
+        below = np.empty(n, dtype=np.int64)
+        below[order] = np.repeat(starts, np.diff(np.r_[starts, n]))
         out[known] = 100.0 * below / (n - 1)
     return pd.Series(out, index=s.index)
 
@@ -947,7 +970,7 @@ def _decide(values: pd.DataFrame, info: pd.DataFrame, available: dict[str, Crite
     order = np.lexsort((np.arange(len(ids)), -total))
     score_rank = np.empty(len(ids), dtype=np.int64)
     score_rank[order] = np.arange(1, len(ids) + 1)
-    key_order = [i for i in order if selected[i]]
+    key_order = order[selected[order]]
     rank = np.full(len(ids), np.nan)
     rank[key_order] = np.arange(1, len(key_order) + 1)
 
@@ -981,8 +1004,8 @@ def _decide(values: pd.DataFrame, info: pd.DataFrame, available: dict[str, Crite
     missing_text = _missing_text(values[names])
 
     table = pd.DataFrame({
-        "account_id": ids,
-        "name": info["name"].to_numpy(),
+        "account_id": values.index.array,
+        "name": info["name"].array,
         "revenue_12m": revenue,
         "score": total,
         "score_rank": score_rank,

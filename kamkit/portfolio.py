@@ -19,16 +19,18 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from kamkit.artifacts import atomic_write
-from kamkit.exceptions import PortfolioValidationError, UnknownAccountError
+from kamkit.exceptions import ParameterError, PortfolioValidationError, UnknownAccountError
 from kamkit.i18n import N_, _
-from kamkit.readers import RawTable, read_portfolio_files
+from kamkit.readers import RawTable, detect_format, read_portfolio_files
 from kamkit.sales import period, sales_by_account, sales_by_year
-from kamkit.schema import SCHEMAS, TABLES
+from kamkit.schema import SCHEMAS, TABLES, normalise_header
+from kamkit.streaming import SummedSales, sum_lines, sum_parquet
 from kamkit.validation import Location, Problem, ValidationReport, type_tables
 
 __all__ = ["Portfolio", "PortfolioMeta", "load", "validate", "from_frames", "save",
@@ -77,6 +79,9 @@ class Portfolio:
     source: str = ""
     report: ValidationReport = field(default_factory=lambda: ValidationReport(""))
     present: frozenset[str] = frozenset()
+    #: The transactions as sums by account and rolling year, when the portfolio was
+    #: loaded with ``lines=False`` (then it has no transaction lines).
+    sales: SummedSales | None = None
 
     # One property per table keeps notebooks short: ``p.accounts``, ``p.contacts`` ...
     @property
@@ -86,8 +91,22 @@ class Portfolio:
 
     @property
     def transactions(self) -> pd.DataFrame:
-        """The transactions table."""
-        return self.tables["transactions"]
+        """The transactions table.
+
+        Raises
+        ------
+        ParameterError
+            When the portfolio was loaded with ``lines=False``: it kept only the sums.
+        """
+        return self._table("transactions")
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if name == "transactions" and name not in self.tables and self.sales is not None:
+            raise ParameterError("lines", _(
+                "{source} was loaded with lines=False, so it keeps its transactions only as "
+                "sums by account and rolling year (portfolio.sales), not as lines; load it "
+                "without lines=False for this").format(source=self.source or "the portfolio"))
+        return self.tables[name]
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -148,6 +167,8 @@ class Portfolio:
         """Whether ``table`` was in the source and holds at least one row."""
         if table not in SCHEMAS:
             raise KeyError(table)
+        if table == "transactions" and self.sales is not None:
+            return table in self.present and self.sales.lines > 0
         return table in self.present and not self.tables[table].empty
 
     @property
@@ -185,7 +206,7 @@ class Portfolio:
     def table_for(self, table: str, account_id: object) -> pd.DataFrame:
         """Rows of ``table`` that belong to ``account_id``."""
         key = self.check_account(account_id)
-        frame = self.tables[table]
+        frame = self._table(table)
         return frame.loc[frame["account_id"] == key].reset_index(drop=True)
 
     def summary(self) -> PortfolioSummary:
@@ -226,21 +247,35 @@ class PortfolioSummary:
 
     @classmethod
     def of(cls, p: Portfolio) -> PortfolioSummary:
-        """Compute the summary of ``p``."""
-        t = p.transactions
-        start, end = period(p.as_of)
-        last12 = sales_by_account(t, start, end)["revenue"]
+        """Compute the summary of ``p`` (with its lines, or from the sums it kept)."""
+        rows = {name: len(p.tables[name]) for name in TABLES
+                if name != "transactions" and p.has(name)}
+        if p.sales is None:
+            t = p.transactions
+            start, end = period(p.as_of)
+            last12 = sales_by_account(t, start, end)["revenue"]
+            years = sales_by_year(t, p.as_of, years=3, by=())
+            by_year = dict(zip(years["label"], years["revenue"].astype(float), strict=True))
+            first, last, lines = (t["date"].min(), t["date"].max(), len(t)) if len(t) else (
+                None, None, 0)
+        else:
+            sums = p.sales.by_year(3)
+            last12 = sums.loc[sums["year"] == 0, "revenue"]
+            years = sums.groupby(["year", "label"])["revenue"].sum().sort_index(ascending=False)
+            by_year = {label: float(v) for (_y, label), v in years.items()}
+            first, last, lines = p.sales.first_sale, p.sales.last_sale, p.sales.lines
+        if p.has("transactions"):
+            rows["transactions"] = lines
+        rows = {name: rows[name] for name in TABLES if name in rows}
         total = float(last12.sum())
         top3 = float(last12.sort_values(ascending=False).head(3).sum())
-        years = sales_by_year(t, p.as_of, years=3, by=())
         return cls(
             meta=p.meta,
-            rows={name: len(p.tables[name]) for name in TABLES if p.has(name)},
-            first_sale=t["date"].min() if len(t) else None,
-            last_sale=t["date"].max() if len(t) else None,
+            rows=rows,
+            first_sale=first,
+            last_sale=last,
             revenue_12m=total,
-            revenue_by_year=dict(zip(years["label"], years["revenue"].astype(float),
-                                     strict=True)),
+            revenue_by_year=by_year,
             top3_share=top3 / total if total > 0 else float("nan"),
             active_accounts=int((last12 > 0).sum()),
             countries=int(p.accounts["country"].nunique()),
@@ -282,7 +317,8 @@ class PortfolioSummary:
 
 
 def _portfolio_from(tables: dict[str, pd.DataFrame], meta: dict[str, object], source: str,
-                    report: ValidationReport, present: set[str]) -> Portfolio:
+                    report: ValidationReport, present: set[str],
+                    sales: SummedSales | None = None) -> Portfolio:
     name = meta.get("portfolio") or Path(source).stem or "portfolio"
     return Portfolio(
         tables=tables,
@@ -297,6 +333,7 @@ def _portfolio_from(tables: dict[str, pd.DataFrame], meta: dict[str, object], so
         source=source,
         report=report,
         present=frozenset(present),
+        sales=sales,
     )
 
 
@@ -322,35 +359,51 @@ def lean_columns(table: str, columns: Iterable[str]) -> set[str]:
     wanted |= set(schema.key)
     unknown = sorted(c for c in columns if not schema.has_column(c))
     if unknown:
-        from kamkit.exceptions import ParameterError
-
         raise ParameterError("columns", _("{table} has no column {columns}").format(
             table=table, columns=", ".join(unknown)))
     return wanted
 
 
+class _Checked(NamedTuple):
+    report: ValidationReport
+    tables: dict[str, pd.DataFrame]
+    meta: dict[str, object]
+    present: set[str]
+    sales: SummedSales | None = None
+
+
 def _check(path: str | Path, today: _dt.date | None = None,
            tables: Iterable[str] | None = None,
-           columns: Mapping[str, Iterable[str]] | None = None
-           ) -> tuple[ValidationReport, dict[str, pd.DataFrame], dict[str, object], set[str]]:
+           columns: Mapping[str, Iterable[str]] | None = None, lines: bool = True
+           ) -> _Checked:
     path = Path(path)
     report = ValidationReport(str(path))
     if not path.exists():
         report.problems.append(Problem("error", "not_found", "", Location(str(path), None, ""),
                                        note=N_("there is no folder or workbook at this path")))
-        return report, {}, {}, set()
+        return _Checked(report, {}, {}, set())
     selected = None
     if tables is not None:
         unknown = sorted(set(tables) - set(SCHEMAS))
         if unknown:
-            from kamkit.exceptions import ParameterError
-
             raise ParameterError("tables", _("no table of the data dictionary is called "
                                              "{names}").format(names=", ".join(unknown)))
         selected = {*tables, *(n for n, sch in SCHEMAS.items() if sch.required), "meta"}
     wanted = {name: lean_columns(name, cols) for name, cols in (columns or {}).items()}
+    if not lines:
+        fast = _check_summing(path, today, selected, wanted)
+        if fast is not None:
+            return fast
     raw, problems, _fmt = read_portfolio_files(path, selected, wanted)
     tables_, meta = type_tables(raw, problems, today=today)
+    return _finish_check(report, raw, problems, selected, tables_, meta,
+                         sum_transactions=not lines)
+
+
+def _finish_check(report: ValidationReport, raw: list[RawTable], problems: list[Problem],
+                  selected: set[str] | None, tables_: dict[str, pd.DataFrame],
+                  meta: dict[str, object], sum_transactions: bool) -> _Checked:
+    """The lean load's notices added to the problems; the transactions summed if asked."""
     if selected is not None:
         # A table left out on purpose is not "missing": say that it was not read.
         problems = [q for q in problems if not (q.code == "missing_table" and
@@ -369,7 +422,49 @@ def _check(path: str | Path, today: _dt.date | None = None,
                                             "neither checked nor available: {columns}"),
                                     params=(("columns", ", ".join(t.skipped)),)))
     report.extend(problems)
-    return report, tables_, meta, {t.name for t in raw}
+    sales = None
+    if sum_transactions and report.ok:
+        sales = sum_lines(tables_.pop("transactions"), pd.Timestamp(meta["as_of"]))
+    return _Checked(report, tables_, meta, {t.name for t in raw}, sales)
+
+
+def _check_summing(path: Path, today: _dt.date | None, selected: set[str] | None,
+                   wanted: dict[str, set[str]]) -> _Checked | None:
+    """A load that sums a Parquet transactions file as it reads it (:mod:`kamkit.streaming`).
+
+    The other tables are read and checked as always; the transactions are checked batch by
+    batch while they are summed. None (and nothing reported) when the full check must
+    read the data instead: not Parquet, no declared as-of date, an error in another table
+    (its report must be the full one), or a transaction line that is not plainly right.
+    """
+    folder = path if path.is_dir() else path.parent
+    if detect_format(path) != "parquet":
+        return None
+    files = [f for f in sorted(folder.iterdir()) if f.is_file() and f.suffix.lower() ==
+             ".parquet" and normalise_header(f.stem) == "transactions"]
+    if len(files) != 1:
+        return None
+    others = {n for n in (selected or SCHEMAS) if n != "transactions"}
+    raw, problems, _fmt = read_portfolio_files(path, others, wanted)
+    tables_, meta = type_tables(raw, problems, today=today)
+    # Without the transactions, type_tables says they are missing; nothing else it
+    # checks depends on them when the as-of date is declared.
+    problems = [q for q in problems if q.table != "transactions"]
+    tables_.pop("transactions", None)  # the empty stand-in type_tables put there
+    if meta.get("as_of_source") != "meta" or any(q.severity == "error" for q in problems):
+        return None
+    summed = sum_parquet(files[0], wanted.get("transactions"), tables_["accounts"]["account_id"],
+                         pd.Timestamp(meta["as_of"]))
+    if summed is None:
+        return None
+    sales, skipped = summed
+    # The transactions in the reader's place among the tables, for the lean notices.
+    stand_in = RawTable("transactions", pd.DataFrame(), range(0),
+                        Location(files[0].name, None, "parquet"), skipped=skipped)
+    raw = sorted([*raw, stand_in], key=lambda t: list(SCHEMAS).index(t.name))
+    checked = _finish_check(ValidationReport(str(path)), raw, problems, selected, tables_,
+                            meta, sum_transactions=False)
+    return checked._replace(sales=sales)
 
 
 def validate(path: str | Path, *, today: _dt.date | None = None) -> ValidationReport:
@@ -387,12 +482,13 @@ def validate(path: str | Path, *, today: _dt.date | None = None) -> ValidationRe
     ValidationReport
         ``report.ok`` is True when there is no error.
     """
-    return _check(path, today)[0]
+    return _check(path, today).report
 
 
 def load(path: str | Path, *, today: _dt.date | None = None,
          tables: Iterable[str] | None = None,
-         columns: Mapping[str, Iterable[str]] | None = None) -> Portfolio:
+         columns: Mapping[str, Iterable[str]] | None = None, lines: bool = True
+         ) -> Portfolio:
     """Load and validate the portfolio at ``path``.
 
     Parameters
@@ -414,6 +510,12 @@ def load(path: str | Path, *, today: _dt.date | None = None,
         read, and a column not read is absent from its table), and the report lists
         it as a ``not_loaded`` notice. Use it for one stage on large data, e.g.
         ``load(path, **kamkit.identification.LEAN)``.
+    lines : bool
+        False keeps the transactions only as sums by account and rolling year
+        (``portfolio.sales``, a :class:`~kamkit.streaming.SummedSales`), which is all
+        identification needs; ``portfolio.transactions`` then raises. Every line is
+        checked as in a full load. A Parquet file is checked and summed batch by batch
+        as it is read, so its lines are never held (:mod:`kamkit.streaming`).
 
     Returns
     -------
@@ -424,15 +526,16 @@ def load(path: str | Path, *, today: _dt.date | None = None,
     PortfolioValidationError
         When any error is found; its ``report`` lists every problem.
     """
-    lean = tables is not None or columns is not None
+    lean = tables is not None or columns is not None or not lines
     key = None if lean else _cache_key(Path(path), today)
     if key is not None and key in _CACHE:
         _CACHE.move_to_end(key)
         return _shared(_CACHE[key], str(path))
-    report, tables_, meta, present = _check(path, today, tables, columns)
-    if not report.ok:
-        raise PortfolioValidationError(report)
-    portfolio = _portfolio_from(tables_, meta, str(path), report, present)
+    checked = _check(path, today, tables, columns, lines)
+    if not checked.report.ok:
+        raise PortfolioValidationError(checked.report)
+    portfolio = _portfolio_from(checked.tables, checked.meta, str(path), checked.report,
+                                checked.present, checked.sales)
     if key is not None:
         _CACHE[key] = portfolio
         while len(_CACHE) > _CACHE_SIZE:
@@ -579,11 +682,9 @@ def save(p: Portfolio, path: str | Path, format: str = "csv", *,  # noqa: A002
     Path
         Where the portfolio was written.
     """
-    from kamkit.exceptions import ParameterError
-
     path = Path(path)
     names = [n for n in TABLES if n != "meta" and p.has(n)]
-    frames = {n: p.tables[n] for n in names}
+    frames = {n: p._table(n) for n in names}  # not a portfolio without its lines
     frames["meta"] = _meta_frame(p)
     if format in ("csv", "parquet"):
         targets = {n: path / f"{n}.{format}" for n in frames}

@@ -17,8 +17,9 @@ def _notices(portfolio):
 
 def test_lean_load_reads_only_what_identification_needs():
     p = kamkit.load(COMPANY_X, **idn.LEAN)
-    assert set(p.transactions.columns) == {"date", "account_id", "doc_type", "quantity",
-                                           "revenue", "cost"}
+    assert set(p.sales.columns) == {"date", "account_id", "doc_type", "quantity", "revenue",
+                                    "cost"}
+    assert p.sales.lines == 23880 and "transactions" not in p.tables  # sums, not lines
     assert p.has("opportunities") and p.has("wallet")
     assert not p.has("contacts") and not p.has("goals")
     notes = _notices(p)
