@@ -30,7 +30,7 @@ from kamkit.i18n import N_, _
 from kamkit.readers import RawTable, detect_format, read_portfolio_files
 from kamkit.sales import period, sales_by_account, sales_by_year
 from kamkit.schema import SCHEMAS, TABLES, normalise_header
-from kamkit.streaming import SummedSales, sum_lines, sum_parquet
+from kamkit.streaming import ParquetSums, SummedSales, sum_lines
 from kamkit.validation import Location, Problem, ValidationReport, type_tables
 
 __all__ = ["Portfolio", "PortfolioMeta", "load", "validate", "from_frames", "save",
@@ -445,16 +445,18 @@ def _check_summing(path: Path, today: _dt.date | None, selected: set[str] | None
     if len(files) != 1:
         return None
     others = {n for n in (selected or SCHEMAS) if n != "transactions"}
-    raw, problems, _fmt = read_portfolio_files(path, others, wanted)
-    tables_, meta = type_tables(raw, problems, today=today)
-    # Without the transactions, type_tables says they are missing; nothing else it
-    # checks depends on them when the as-of date is declared.
-    problems = [q for q in problems if q.table != "transactions"]
-    tables_.pop("transactions", None)  # the empty stand-in type_tables put there
-    if meta.get("as_of_source") != "meta" or any(q.severity == "error" for q in problems):
-        return None
-    summed = sum_parquet(files[0], wanted.get("transactions"), tables_["accounts"]["account_id"],
-                         pd.Timestamp(meta["as_of"]))
+    # The transactions are read ahead while the other tables are read and typed.
+    with ParquetSums(files[0], wanted.get("transactions")) as pending:
+        raw, problems, _fmt = read_portfolio_files(path, others, wanted)
+        tables_, meta = type_tables(raw, problems, today=today)
+        # Without the transactions, type_tables says they are missing; nothing else it
+        # checks depends on them when the as-of date is declared.
+        problems = [q for q in problems if q.table != "transactions"]
+        tables_.pop("transactions", None)  # the empty stand-in type_tables put there
+        if meta.get("as_of_source") != "meta" or any(q.severity == "error"
+                                                     for q in problems):
+            return None
+        summed = pending.sum(tables_["accounts"]["account_id"], pd.Timestamp(meta["as_of"]))
     if summed is None:
         return None
     sales, skipped = summed

@@ -5,7 +5,7 @@ by account and rolling year (:class:`SummedSales`, in ``portfolio.sales``). That
 identification needs, and on ten million lines it is the difference between holding
 half a gigabyte of lines in pandas and holding a few hundred thousand sums.
 
-For a Parquet file the lines are never held at all (:func:`sum_parquet`): each batch
+For a Parquet file the lines are never held at all (:class:`ParquetSums`): each batch
 of lines is checked as it is read, with the same rules as a full load (every id listed
 in ``accounts``, every date a day on or before the as-of date, every ``doc_type`` one of
 the allowed ones, every amount a number, the sign rule of returns and credit notes),
@@ -35,12 +35,12 @@ import pandas as pd
 from kamkit.sales import SALES_COLUMNS, _ticks, year_label, year_offsets, years_back
 from kamkit.schema import DOC_TYPES, SCHEMAS, normalise_header
 
-__all__ = ["SummedSales", "sum_lines", "sum_parquet"]
+__all__ = ["SummedSales", "ParquetSums", "sum_lines"]
 
 #: Lines read and checked at a time: large enough for the vector operations to pay,
 #: small enough that the memory stays small and is reused.
 BATCH_LINES = 1 << 20
-#: The columns :func:`sum_parquet` can check and sum; a lean load asking for any other
+#: The columns :class:`ParquetSums` can check and sum; a lean load asking for any other
 #: transaction column takes the full check.
 SUMMABLE = ("date", "account_id", "doc_type", "quantity", "revenue", "cost", "discount")
 _AMOUNTS = ("quantity", "revenue", "cost", "discount")
@@ -99,9 +99,13 @@ class _Unsure(Exception):
     """A line the fast path cannot vouch for: the full check must read the file."""
 
 
-def sum_parquet(file: Path, wanted: set[str] | None, ids: pd.Series,
-                as_of: pd.Timestamp) -> tuple[SummedSales, tuple[str, ...]] | None:
-    """Check and sum a Parquet transactions file batch by batch, or say it cannot.
+class ParquetSums:
+    """A Parquet transactions file being read ahead, to be checked and summed.
+
+    Opening it checks the file's layout (columns, types) and starts reading its batches on
+    another thread, so the reading overlaps whatever the caller does next (typing the
+    accounts, whose ids :meth:`sum` needs). Use it as a context manager: leaving the block
+    stops the reading.
 
     Parameters
     ----------
@@ -109,34 +113,60 @@ def sum_parquet(file: Path, wanted: set[str] | None, ids: pd.Series,
         The transactions file.
     wanted : set of str or None
         The columns to read (normalised names; None: every column).
-    ids : Series
-        The accounts' ids, typed (trimmed text, no duplicates).
-    as_of : Timestamp
-        The declared as-of date: no line may be later, and the rolling years end there.
-
-    Returns
-    -------
-    (SummedSales, skipped) or None
-        ``skipped`` are the file's columns that were not read. None when any line (or
-        the file's layout) needs the full check: nothing is reported here.
     """
-    import pyarrow.parquet as pq
 
-    try:
-        reader = pq.ParquetFile(file)
-        arrow_schema = reader.schema_arrow
-        read, skipped = _layout(arrow_schema, wanted)
-        oldest = _oldest(reader, read["date"])
-        years = years_back(as_of, oldest)
-        summer = _Summer(ids, as_of, years, read)
-        with _ReadAhead(_batches(reader, list(read.values()))) as ahead:
-            for batch in ahead:
+    def __init__(self, file: Path, wanted: set[str] | None) -> None:
+        import pyarrow.parquet as pq
+
+        self._ahead: _ReadAhead | None = None
+        try:
+            reader = pq.ParquetFile(file)
+            self._read, self.skipped = _layout(reader.schema_arrow, wanted)
+            self._oldest = _oldest(reader, self._read["date"])
+            self._ahead = _ReadAhead(_batches(reader, list(self._read.values())), depth=3)
+        except Exception:  # noqa: BLE001 - _Unsure, or unreadable: the full check says
+            self._ahead = None
+
+    def __enter__(self) -> ParquetSums:
+        if self._ahead is not None:
+            self._ahead.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._ahead is not None:
+            self._ahead.stop()
+
+    def sum(self, ids: pd.Series, as_of: pd.Timestamp
+            ) -> tuple[SummedSales, tuple[str, ...]] | None:
+        """Check every line and sum it, or say that the full check must read the file.
+
+        Parameters
+        ----------
+        ids : Series
+            The accounts' ids, typed (trimmed text, no duplicates).
+        as_of : Timestamp
+            The declared as-of date: no line may be later; the rolling years end there.
+
+        Returns
+        -------
+        (SummedSales, skipped) or None
+            ``skipped``: the file's columns that were not read. None when any line (or
+            the file's layout) needs the full check; nothing is reported here.
+        """
+        if self._ahead is None:
+            return None
+        self._ahead.start()
+        try:
+            summer = _Summer(ids, as_of, years_back(as_of, self._oldest), self._read)
+            for batch in self._ahead:
                 summer.add(batch)
-    except _Unsure:
-        return None
-    except Exception:  # noqa: BLE001 - unreadable: the full check reports it with the file
-        return None
-    return summer.result(), skipped
+        except Exception:  # noqa: BLE001 - _Unsure, or unreadable: the full check says
+            return None
+        finally:
+            self._ahead.stop()
+        if not summer.lines:  # no lines is an error the full check words
+            return None
+        return summer.result(), self.skipped
 
 
 def _batches(reader, columns: list[str]):
@@ -155,8 +185,8 @@ class _ReadAhead:
 
     Reading and decompressing a batch (Arrow, without the GIL) and checking and summing
     the one before (NumPy and Arrow kernels, mostly without the GIL) then share the two
-    cores. At most ``depth`` batches wait, so memory stays bounded. Leaving the ``with``
-    block early stops the reading.
+    cores. At most ``depth`` batches wait, so memory stays bounded; :meth:`stop` ends the
+    reading early.
     """
 
     _END = object()
@@ -185,9 +215,9 @@ class _ReadAhead:
         except BaseException as exc:  # an unreadable batch: raised in the reader's thread
             self._put(exc)
 
-    def __enter__(self) -> _ReadAhead:
-        self._thread.start()
-        return self
+    def start(self) -> None:
+        if self._thread.ident is None:  # once
+            self._thread.start()
 
     def __iter__(self):
         while True:
@@ -198,9 +228,10 @@ class _ReadAhead:
                 raise item
             yield item
 
-    def __exit__(self, *exc_info) -> None:
+    def stop(self) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
 
 def _layout(arrow_schema, wanted: set[str] | None) -> tuple[dict[str, str], tuple[str, ...]]:

@@ -35,14 +35,14 @@ def full():
 def fast(monkeypatch):
     """Records, per load, whether the fast path summed the file (True) or fell back."""
     calls: list[bool] = []
-    original = portfolio_module.sum_parquet
+    original = streaming.ParquetSums.sum
 
-    def spy(*args, **kwargs):
-        result = original(*args, **kwargs)
+    def spy(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
         calls.append(result is not None)
         return result
 
-    monkeypatch.setattr(portfolio_module, "sum_parquet", spy)
+    monkeypatch.setattr(streaming.ParquetSums, "sum", spy)
     return calls
 
 
@@ -188,6 +188,13 @@ def test_a_missing_required_column_and_an_unreadable_file(tmp_path, full, fast):
     _assert_same(summed, lines)
     assert fast == [False, False]
     assert not [t for t in threading.enumerate() if t.name == "kamkit-read-ahead"]
+
+
+def test_a_file_without_lines_is_the_full_checks_error(tmp_path, full, fast):
+    summed, lines = _both(_folder(tmp_path, full, transactions=full.transactions.iloc[:0]))
+    assert fast == [False]
+    assert "no_rows" in {p.code for p in summed.report.errors}
+    _assert_same(summed, lines)
 
 
 def test_without_a_declared_as_of_the_full_check_sums(tmp_path, full, fast):
