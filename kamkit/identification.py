@@ -88,6 +88,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kamkit import codes
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import N_, _, format_money, format_number, format_percent, get_language
 from kamkit.present import Field, register_fields, register_values
@@ -360,8 +361,12 @@ def _opportunity_values(portfolio, ids: pd.Index) -> pd.Series:
     if not portfolio.has("opportunities"):
         return pd.Series(np.nan, index=ids)
     sizes = size_of_opportunity(portfolio)
-    sizes = sizes[sizes["horizon"] == _OPPORTUNITY_HORIZON].set_index("account_id")
-    return sizes["weighted"].reindex(ids).fillna(0.0).astype(float)
+    sizes = sizes[sizes["horizon"] == _OPPORTUNITY_HORIZON]
+    at = codes.positions(ids, sizes["account_id"])
+    out = np.zeros(len(ids))
+    out[at >= 0] = sizes["weighted"].to_numpy(dtype="float64")[at[at >= 0]]
+    out[np.isnan(out)] = 0.0
+    return pd.Series(out, index=ids)
 
 
 def _wallet_values(portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
@@ -380,10 +385,15 @@ def _wallet_values(portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
     sow = _wallet_shares(portfolio.wallet, by_year, portfolio.competitors, portfolio.as_of)
     ours = sow[sow["party"] == US]
     ours = ours[ours["year"] == ours.groupby("account_id")["year"].transform("max")]
-    ours = ours.set_index("account_id").reindex(ids)
-    share = ours["share"].astype(float)
-    headroom = (ours["wallet_spend"] - ours["our_revenue"]).clip(lower=0.0).astype(float)
-    return share, headroom
+    # A few wallets among many accounts: each account's row found by one lookup.
+    at = codes.positions(ids, ours["account_id"])
+    found = at >= 0
+    share = np.full(len(ids), np.nan)
+    headroom = np.full(len(ids), np.nan)
+    share[found] = ours["share"].to_numpy(dtype="float64")[at[found]]
+    headroom[found] = (ours["wallet_spend"] - ours["our_revenue"]).clip(lower=0.0).to_numpy(
+        dtype="float64")[at[found]]
+    return pd.Series(share, index=ids), pd.Series(headroom, index=ids)
 
 
 def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.DataFrame:
@@ -420,7 +430,7 @@ def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.Dat
     if sales_needed:
         years = yearly(portfolio, _YEARS)
         # Each row's account found once; then plain arrays (100,000 accounts: no pivot).
-        at = ids.get_indexer(years["account_id"])
+        at = codes.positions(years["account_id"], ids)
         known = at >= 0
         year = years["year"].to_numpy()[known]
         at = at[known]
@@ -454,7 +464,7 @@ def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.Dat
         if name not in available:
             check_weights({name: 1.0}, available)  # raises with close matches
         if name in _ORDINALS:
-            position = pd.Categorical(by_id[name], categories=list(_ORDINALS[name])).codes
+            position = codes.positions(by_id[name], list(_ORDINALS[name]))
             out[name] = pd.Series(np.where(position >= 0, position, np.nan), index=ids)
         elif name in extras:
             out[name] = pd.Series(extras[name].to_numpy(), index=portfolio.accounts[
@@ -498,7 +508,7 @@ def percentile_scores(values: pd.Series | Sequence[float]) -> pd.Series:
     x = s.to_numpy()
     known = ~np.isnan(x)
     values_known = x[known]
-    order = np.argsort(values_known, kind="stable")
+    order = np.argsort(values_known)  # ties get their run's start whatever their order
     sorted_known = values_known[order]
     n = len(sorted_known)
     out = np.zeros(len(x))
@@ -1066,7 +1076,11 @@ def _reasons(ids, total, points, scores, names, weights, available, decision, gr
     minimum = _fmt_score(round(min_score, 1), lang)
     cutoff_text = _fmt_score(round(cutoff, 1), lang) if cutoff is not None else "\u2013"
     typical_text = _fmt_score(round(typical, 1), lang)
-    score_text = [_fmt_score(v, lang) for v in np.round(np.asarray(total, dtype=float), 1)]
+    # Scores have one decimal: each distinct one is formatted once (a thousand at most).
+    rounded, where = np.unique(np.round(np.asarray(total, dtype=float), 1),
+                               return_inverse=True)
+    score_text = np.array([_fmt_score(v, lang) for v in rounded.tolist()],
+                          dtype=object)[where.ravel()] if n else np.empty(0, dtype=object)
     out = np.empty(n, dtype=object)
     # The many accounts that are simply not selected share one sentence but for their
     # score: format it once, and put each score in.
@@ -1074,7 +1088,7 @@ def _reasons(ids, total, points, scores, names, weights, available, decision, gr
                       ("cap_reached", {"cutoff": cutoff_text, "cap": cap})):
         rows = np.flatnonzero(decision == d)
         before, _sep, after = texts[d].format(score="\x00", **params).partition("\x00")
-        out[rows] = [before + score_text[i] + after for i in rows]
+        out[rows] = before + score_text[rows] + after
     for i in np.flatnonzero(~np.isin(decision, ["below_min_score", "cap_reached"])):
         d = decision[i]
         if d == "forced_in":
