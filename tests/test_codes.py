@@ -172,3 +172,12 @@ def test_sums_by_codes_equal_groupby_with_ids_in_any_order():
     assert got["account_id"].is_monotonic_increasing
     np.testing.assert_allclose(got["revenue"], expected["revenue"])
     np.testing.assert_allclose(got["cost"], expected["cost"])
+
+
+def test_positions_agree_with_get_indexer_for_arrow_and_object_columns():
+    values = pd.Index(["É-3", "A-1", "b-2"], dtype="str")
+    cells = ["b-2", None, "A-1", "nope", "É-3", " A-1"]
+    for series in (pd.Series(cells, dtype="str"), pd.Series(cells, dtype=object)):
+        expected = values.get_indexer(series.astype(object))
+        assert codes.positions(series, values).tolist() == expected.tolist()
+    assert codes.positions(pd.Series(["x"], dtype="str"), []).tolist() == [-1]
