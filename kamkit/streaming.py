@@ -32,7 +32,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kamkit.sales import SALES_COLUMNS, _ticks, year_label, year_offsets, years_back
+from kamkit.sales import (
+    SALES_COLUMNS,
+    _ticks,
+    sales_by_year,
+    year_label,
+    year_offsets,
+    years_back,
+)
 from kamkit.schema import DOC_TYPES, SCHEMAS, normalise_header
 
 __all__ = ["SummedSales", "ParquetSums", "sum_lines"]
@@ -84,8 +91,6 @@ class SummedSales:
 
 def sum_lines(transactions: pd.DataFrame, as_of: pd.Timestamp) -> SummedSales:
     """The :class:`SummedSales` of typed transactions (the full load's way)."""
-    from kamkit.sales import sales_by_year
-
     dates = transactions["date"]
     first = dates.min() if len(dates) else None
     last = dates.max() if len(dates) else None
@@ -102,10 +107,9 @@ class _Unsure(Exception):
 class ParquetSums:
     """A Parquet transactions file being read ahead, to be checked and summed.
 
-    Opening it checks the file's layout (columns, types) and starts reading its batches on
-    another thread, so the reading overlaps whatever the caller does next (typing the
-    accounts, whose ids :meth:`sum` needs). Use it as a context manager: leaving the block
-    stops the reading.
+    Creating it checks the file's layout (columns, types); entering it starts reading the
+    batches on another thread, so the reading overlaps whatever the caller does next
+    (typing the accounts, whose ids :meth:`sum` needs); leaving it stops the reading.
 
     Parameters
     ----------
