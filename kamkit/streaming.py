@@ -41,6 +41,7 @@ from kamkit.sales import (
     years_back,
 )
 from kamkit.schema import DOC_TYPES, SCHEMAS, normalise_header
+from kamkit.validation import sign_rule_breaches
 
 __all__ = ["SummedSales", "ParquetSums", "sum_lines"]
 
@@ -382,10 +383,9 @@ class _Summer:
         q, r, c = amounts["quantity"], amounts["revenue"], amounts["cost"]
         kind = np.zeros(len(q), dtype=np.int64) if doc_type is None else self._codes(
             doc_type, self.kinds)
-        invoice, ret, credit = (kind == DOC_TYPES.index(k) for k in DOC_TYPES)
-        if ((invoice & ((q <= 0) | (r < 0) | (c < 0))).any()
-                or (ret & ((q >= 0) | (r > 0) | (c > 0))).any()
-                or (credit & ((q != 0) | (r >= 0) | (c != 0))).any()):
+        invoice, ret, credit = (kind == DOC_TYPES.index(k)
+                                for k in ("invoice", "return", "credit_note"))
+        if any(bad.any() for bad in sign_rule_breaches(q, r, c, invoice, ret, credit)):
             raise _Unsure
 
     def result(self) -> SummedSales:

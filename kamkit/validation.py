@@ -46,7 +46,8 @@ from kamkit.schema import (
     TableSchema,
 )
 
-__all__ = ["Location", "Problem", "ValidationReport", "type_tables", "MAX_ROWS_SHOWN"]
+__all__ = ["Location", "Problem", "ValidationReport", "type_tables", "sign_rule_breaches",
+           "MAX_ROWS_SHOWN"]
 
 Severity = Literal["error", "warning", "notice"]
 #: Parameters whose values are messages (schema texts), translated when a problem is
@@ -836,6 +837,29 @@ def _check_rules(tables, raw_by_name, problems) -> None:
     _check_links(tables, raw_by_name, problems)
 
 
+def sign_rule_breaches(q: np.ndarray, r: np.ndarray, c: np.ndarray, invoice: np.ndarray,
+                       ret: np.ndarray, credit: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lines that break :data:`kamkit.schema.TRANSACTION_SIGN_RULE`, by kind of document.
+
+    ``q``, ``r``, ``c``: quantity, revenue and cost per line; ``invoice``, ``ret``,
+    ``credit``: which lines are of each kind. A line with a missing amount breaks nothing
+    here (the missing amount is its own problem).
+
+    Examples
+    --------
+    >>> yes, no = np.array([True, False]), np.array([False, False])
+    >>> [m.tolist() for m in sign_rule_breaches(np.array([2.0, -1.0]), np.array([-5.0, 9.0]),
+    ...                                         np.array([1.0, -1.0]), yes, ~yes, no)]
+    [[True, False], [False, True], [False, False]]
+    """
+    with np.errstate(invalid="ignore"):
+        known = ~(np.isnan(q) | np.isnan(r) | np.isnan(c))
+        return (known & invoice & ((q <= 0) | (r < 0) | (c < 0)),
+                known & ret & ((q >= 0) | (r > 0) | (c > 0)),
+                known & credit & ((q != 0) | (r >= 0) | (c != 0)))
+
+
 def _check_transactions(tables, raw_by_name, problems) -> None:
     checker = _checker(raw_by_name, "transactions", problems)
     if checker is None:
@@ -853,14 +877,9 @@ def _check_transactions(tables, raw_by_name, problems) -> None:
         return codes.equals(doc, value)
 
     has_doc_type = "doc_type" in raw_by_name["transactions"].frame.columns
-    with np.errstate(invalid="ignore"):
-        known = ~(np.isnan(q) | np.isnan(r) | np.isnan(c))
-        invoice = is_kind("invoice") | doc.isna().to_numpy()
-        ret = is_kind("return")
-        credit = is_kind("credit_note")
-        bad_invoice = known & invoice & ((q <= 0) | (r < 0) | (c < 0))
-        bad_return = known & ret & ((q >= 0) | (r > 0) | (c > 0))
-        bad_credit = known & credit & ((q != 0) | (r >= 0) | (c != 0))
+    bad_invoice, bad_return, bad_credit = sign_rule_breaches(
+        q, r, c, is_kind("invoice") | doc.isna().to_numpy(), is_kind("return"),
+        is_kind("credit_note"))
     if bad_invoice.any():
         found = [f"quantity {a:g}, revenue {b:g}, cost {d:g}" for a, b, d in zip(
             q[bad_invoice][:4], r[bad_invoice][:4], c[bad_invoice][:4], strict=True)]
