@@ -27,9 +27,9 @@ import pandas as pd
 from kamkit.artifacts import atomic_write
 from kamkit.exceptions import ParameterError, PortfolioValidationError, UnknownAccountError
 from kamkit.i18n import N_, _
-from kamkit.readers import RawTable, detect_format, read_portfolio_files
+from kamkit.readers import RawTable, detect_format, files_by_table, read_portfolio_files
 from kamkit.sales import period, sales_by_account, sales_by_year
-from kamkit.schema import SCHEMAS, TABLES, normalise_header
+from kamkit.schema import SCHEMAS, TABLES
 from kamkit.streaming import ParquetSums, SummedSales, sum_lines
 from kamkit.validation import Location, Problem, ValidationReport, type_tables
 
@@ -440,8 +440,7 @@ def _check_summing(path: Path, today: _dt.date | None, selected: set[str] | None
     folder = path if path.is_dir() else path.parent
     if detect_format(path) != "parquet":
         return None
-    files = [f for f in sorted(folder.iterdir()) if f.is_file() and f.suffix.lower() ==
-             ".parquet" and normalise_header(f.stem) == "transactions"]
+    files = files_by_table(folder, ".parquet").get("transactions", [])
     if len(files) != 1:
         return None
     others = {n for n in (selected or SCHEMAS) if n != "transactions"}

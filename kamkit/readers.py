@@ -23,7 +23,7 @@ from kamkit.i18n import N_
 from kamkit.schema import SCHEMAS, normalise_header
 from kamkit.validation import Location, Problem
 
-__all__ = ["RawTable", "read_portfolio_files", "detect_format"]
+__all__ = ["RawTable", "read_portfolio_files", "detect_format", "files_by_table"]
 
 FORMATS = ("csv", "xlsx", "parquet")
 
@@ -154,15 +154,20 @@ class _Selection:
         return self.columns.get(name)
 
 
-def _read_folder(folder: Path, suffix: str, reader, select: _Selection
-                 ) -> tuple[list[RawTable], list[Problem]]:
-    tables: list[RawTable] = []
-    problems: list[Problem] = []
+def files_by_table(folder: Path, suffix: str) -> dict[str, list[Path]]:
+    """The folder's files ending in ``suffix``, by the table their name gives (sorted)."""
     by_table: dict[str, list[Path]] = {}
     for file in sorted(folder.iterdir()):
         if file.is_file() and file.suffix.lower() == suffix:
             by_table.setdefault(normalise_header(file.stem), []).append(file)
-    for name, files in by_table.items():
+    return by_table
+
+
+def _read_folder(folder: Path, suffix: str, reader, select: _Selection
+                 ) -> tuple[list[RawTable], list[Problem]]:
+    tables: list[RawTable] = []
+    problems: list[Problem] = []
+    for name, files in files_by_table(folder, suffix).items():
         if name in SCHEMAS and not select.table(name):
             continue
         if name not in SCHEMAS:
