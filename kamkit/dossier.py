@@ -397,9 +397,9 @@ def _wallet_shares(wallet: pd.DataFrame, sales: Callable[[int], pd.DataFrame],
     depth = max(int(w["offset"].max()) + 1, 1)
     # All accounts' sales, then the wallet's accounts: aggregating the whole table reuses
     # its factorised ids (kamkit.sales), cheaper on millions of lines than a filtered copy.
-    sales_ = sales(depth)
-    sales_ = sales_[codes.isin(sales_["account_id"], w["account_id"])]  # few wallets, many sales
-    revenue = sales_.set_index(["account_id", "year"])["revenue"]
+    summed = sales(depth)
+    summed = summed[codes.isin(summed["account_id"], w["account_id"])]  # few wallets
+    revenue = summed.set_index(["account_id", "year"])["revenue"]
     ours = revenue.reindex(pd.MultiIndex.from_arrays([w["account_id"], w["offset"]]))
     spend = w["spend"].astype(float).to_numpy()
     base = pd.DataFrame({

@@ -362,11 +362,24 @@ def _opportunity_values(portfolio, ids: pd.Index) -> pd.Series:
         return pd.Series(np.nan, index=ids)
     sizes = size_of_opportunity(portfolio)
     sizes = sizes[sizes["horizon"] == _OPPORTUNITY_HORIZON]
-    at = codes.positions(ids, sizes["account_id"])
-    out = np.zeros(len(ids))
-    out[at >= 0] = sizes["weighted"].to_numpy(dtype="float64")[at[at >= 0]]
+    (out,) = _per_account(ids, sizes["account_id"], sizes["weighted"], fill=0.0)
     out[np.isnan(out)] = 0.0
     return pd.Series(out, index=ids)
+
+
+def _per_account(ids: pd.Index, keys: pd.Series, *columns: pd.Series, fill: float
+                 ) -> list[np.ndarray]:
+    """Each column (one value per row of ``keys``, keys unique) laid out along ``ids``,
+    ``fill`` for ids without a row: one Arrow hash lookup for all columns, where
+    ``reindex`` would hash every id through Python objects."""
+    at = codes.positions(ids, keys)
+    found = at >= 0
+    out = []
+    for column in columns:
+        values = np.full(len(ids), fill)
+        values[found] = column.to_numpy(dtype="float64")[at[found]]
+        out.append(values)
+    return out
 
 
 def _wallet_values(portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
@@ -385,14 +398,9 @@ def _wallet_values(portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
     sow = _wallet_shares(portfolio.wallet, by_year, portfolio.competitors, portfolio.as_of)
     ours = sow[sow["party"] == US]
     ours = ours[ours["year"] == ours.groupby("account_id")["year"].transform("max")]
-    # A few wallets among many accounts: each account's row found by one lookup.
-    at = codes.positions(ids, ours["account_id"])
-    found = at >= 0
-    share = np.full(len(ids), np.nan)
-    headroom = np.full(len(ids), np.nan)
-    share[found] = ours["share"].to_numpy(dtype="float64")[at[found]]
-    headroom[found] = (ours["wallet_spend"] - ours["our_revenue"]).clip(lower=0.0).to_numpy(
-        dtype="float64")[at[found]]
+    share, headroom = _per_account(
+        ids, ours["account_id"], ours["share"],
+        (ours["wallet_spend"] - ours["our_revenue"]).clip(lower=0.0), fill=np.nan)
     return pd.Series(share, index=ids), pd.Series(headroom, index=ids)
 
 
@@ -434,12 +442,13 @@ def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.Dat
         known = at >= 0
         year = years["year"].to_numpy()[known]
         at = at[known]
+        sold = years["revenue"].to_numpy(dtype="float64")[known]
         revenue = np.zeros((len(ids), _YEARS))
-        revenue[at, year] = years["revenue"].to_numpy(dtype="float64")[known]
+        revenue[at, year] = sold
         last_revenue = np.full(len(ids), np.nan)
         last_margin = np.full(len(ids), np.nan)
         now = year == 0
-        last_revenue[at[now]] = years["revenue"].to_numpy(dtype="float64")[known][now]
+        last_revenue[at[now]] = sold[now]
         last_margin[at[now]] = years["gross_margin"].to_numpy(dtype="float64")[known][now]
         first = revenue[:, _YEARS - 1]
         total = revenue[:, 0].copy()

@@ -217,12 +217,6 @@ def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 
     # The year is given to the sums as codes: no copy of ten million lines is made.
     out = _aggregate(transactions, list(by), year=year_offsets(dates, as_of, years),
                      years=years).reset_index()
-    return _labelled(out, as_of, years, list(by))
-
-
-def _labelled(out: pd.DataFrame, as_of: pd.Timestamp, years: int, by: list[str]
-              ) -> pd.DataFrame:
-    """Sums with columns ``by`` + ``year``: the years' labels added, rows in order."""
     labels = {k: year_label(as_of, k) for k in range(years)}
     out.insert(len(by) + 1, "label", out["year"].map(labels))
     return out.sort_values([*by, "year"], ascending=[True] * len(by) + [False],
