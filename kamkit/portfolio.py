@@ -248,8 +248,6 @@ class PortfolioSummary:
     @classmethod
     def of(cls, p: Portfolio) -> PortfolioSummary:
         """Compute the summary of ``p`` (with its lines, or from the sums it kept)."""
-        rows = {name: len(p.tables[name]) for name in TABLES
-                if name != "transactions" and p.has(name)}
         if p.sales is None:
             t = p.transactions
             start, end = period(p.as_of)
@@ -264,9 +262,8 @@ class PortfolioSummary:
             years = sums.groupby(["year", "label"])["revenue"].sum().sort_index(ascending=False)
             by_year = {label: float(v) for (_y, label), v in years.items()}
             first, last, lines = p.sales.first_sale, p.sales.last_sale, p.sales.lines
-        if p.has("transactions"):
-            rows["transactions"] = lines
-        rows = {name: rows[name] for name in TABLES if name in rows}
+        rows = {name: lines if name == "transactions" else len(p.tables[name])
+                for name in TABLES if p.has(name)}
         total = float(last12.sum())
         top3 = float(last12.sort_values(ascending=False).head(3).sum())
         return cls(
