@@ -29,6 +29,7 @@ How it stays fast and safe:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -36,7 +37,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,8 +329,16 @@ def _fork_client() -> Any:
     return _FORK or None
 
 
-def warm_worker(fork_address: str | None = None) -> None:
-    """A worker's one-time set-up: papermill, the HTML exporter, the template's address."""
+def warm_worker(fork_address: str | None = None, owner: int | None = None) -> None:
+    """A worker's one-time set-up: papermill, the HTML exporter, the template's address.
+
+    With ``owner`` (the pid of the run's main process) the worker is ended by the system
+    when that process ends, however it ends: no orphan goes on running notebooks.
+    """
+    if owner is not None:
+        from kamkit.kernels import die_with_parent
+
+        die_with_parent(parent=owner)
     if fork_address:
         os.environ["KAMKIT_FORK_SERVER"] = fork_address
     import papermill  # noqa: F401
@@ -388,7 +397,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from kamkit.kernels import kernel_manager
+    from kamkit.kernels import running_kernel
 
     task = Task(**spec)
     # In another language the notebook tells its story in that language: its Markdown
@@ -409,13 +418,16 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
         attempts += 1
         partial.unlink(missing_ok=True)
         try:
-            papermill.execute_notebook(
-                source, str(partial), parameters=task.parameters,
-                km=kernel_manager(_fork_client()), kernel_name="python3",
-                progress_bar=False, request_save_on_cell_execute=False,
-                resources={"metadata": {"path": str(Path(task.notebook).parent)}},
-                record_timing=False, shutdown_kernel="immediate", start_timeout=120,
-                execution_timeout=task.timeout)
+            # The kernel ends with its notebook (papermill leaves a kernel it was
+            # handed running) and its private folder goes with it.
+            with running_kernel(_fork_client()) as km:
+                papermill.execute_notebook(
+                    source, str(partial), parameters=task.parameters,
+                    km=km, kernel_name="python3",
+                    progress_bar=False, request_save_on_cell_execute=False,
+                    resources={"metadata": {"path": str(Path(task.notebook).parent)}},
+                    record_timing=False, shutdown_kernel="immediate", start_timeout=120,
+                    execution_timeout=task.timeout)
             break
         except PapermillExecutionError as exc:
             status, error = "failed", f"{exc.ename}: {_last_line(exc.evalue)}"
@@ -450,9 +462,16 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
 class _Runner:
     """Submits tasks to local worker processes or to a Dask cluster.
 
-    Local workers come from multiprocessing's *forkserver* (POSIX): it imports
-    papermill and kamkit once and forks warm workers; they share one kernel template
-    (:class:`kamkit.kernels.ForkServer`) owned by this process.
+    Local workers are started fresh (multiprocessing's *spawn*) and share one kernel
+    template (:class:`kamkit.kernels.ForkServer`) owned by this process. Every process
+    of a run is in this process's session and ends with it, however it ends:
+
+    * the workers are ended by the system when this process ends (kill -9 included),
+      so none goes on running queued notebooks;
+    * the template sees its stdin close, kills the kernels still running and removes
+      the run's private folder (its socket, every kernel's connection file and sockets);
+    * nothing is imported from the working folder: the workers' and the template's
+      module path is this process's without it, and ``PYTHONSAFEPATH`` is set for them.
     """
 
     def __init__(self, workers: int, scheduler: str | None, preload: Sequence[str] = (),
@@ -479,41 +498,73 @@ class _Runner:
             return
         import multiprocessing
 
-        from kamkit.kernels import ForkServer, ForkServerUnavailable, fork_supported
+        from kamkit.kernels import (
+            DEFAULT_PRELOAD,
+            ForkServer,
+            ForkServerUnavailable,
+            fork_supported,
+        )
 
         address = None
         if fork_supported() and not os.environ.get("KAMKIT_NO_FORK"):
             try:
-                from kamkit.kernels import DEFAULT_PRELOAD
-
                 self._template = ForkServer(preload=[*DEFAULT_PRELOAD, *self.preload],
                                             warm=self.warm)
                 address = self._template.address
             except ForkServerUnavailable:
                 self._template = None
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["papermill", "nbconvert", "kamkit.batch",
-                                        "kamkit.kernels"])
-        else:  # Windows
-            ctx = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                         initializer=warm_worker, initargs=(address,))
+        self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                         mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=warm_worker,
+                                         initargs=(address, os.getpid()))
 
     def submit(self, task: Task) -> Any:
         if self._client is not None:
             return self._client.submit(execute_task, task.to_dict(),
                                        key=f"kamkit-{task.digest[:16]}-{task.key}", pure=False)
-        self._ensure_pool()
-        return self._pool.submit(execute_task, task.to_dict())
+        # Processes start here (multiprocessing's resource tracker with the pool, the
+        # workers on demand): each copies this process's module path.
+        with _without_working_folder():
+            self._ensure_pool()
+            return self._pool.submit(execute_task, task.to_dict())
 
     def __exit__(self, exc_type: Any, *rest: Any) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=exc_type is None, cancel_futures=True)
-        if self._template is not None:
-            self._template.close()
-        if self._client is not None:
-            self._client.close()
+        try:
+            if self._pool is not None:
+                self._pool.shutdown(wait=exc_type is None, cancel_futures=True)
+        finally:
+            if self._template is not None:
+                self._template.close()
+            if self._client is not None:
+                self._client.close()
+
+
+@contextlib.contextmanager
+def _without_working_folder() -> Iterator[None]:
+    """While new processes start: this process's module path without the working folder
+    (``""`` or the current folder, unless named in ``PYTHONPATH``), ``PYTHONSAFEPATH``
+    set so that their own start does not add it either."""
+    cwd = os.path.realpath(os.getcwd())
+    asked = {os.path.realpath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+             if p}
+
+    def working(entry: str) -> bool:
+        if entry == "":
+            return True
+        real = os.path.realpath(entry)
+        return real == cwd and real not in asked
+
+    saved_path, saved_env = list(sys.path), os.environ.get("PYTHONSAFEPATH")
+    sys.path[:] = [p for p in sys.path if not working(p)]
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        if saved_env is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved_env
 
 
 def _wait_all(runner: _Runner, tasks: list[Task], run_dir: Path,

@@ -28,6 +28,7 @@ import importlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,10 +36,11 @@ import sys
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["ForkServer", "ForkClient", "ForkServerUnavailable", "kernel_manager", "fork_supported",
+__all__ = ["ForkServer", "ForkClient", "ForkServerUnavailable", "kernel_manager",
+           "running_kernel", "fork_supported", "die_with_parent", "safe_environment",
            "DEFAULT_PRELOAD"]
 
 #: Modules every kamkit notebook imports; a fork server loads them once.
@@ -57,8 +59,55 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
 )
 
 # Kernel options for batch runs: no history database (every kernel would open the same
-# SQLite file in the user's home and lock it), nothing else changed.
-KERNEL_ARGS: tuple[str, ...] = ("--HistoryManager.enabled=False",)
+# SQLite file in the user's home and lock it), and the kernel's folder is not put on the
+# module path (a notebook imports kamkit and libraries, never a file lying next to it).
+KERNEL_ARGS: tuple[str, ...] = ("--HistoryManager.enabled=False",
+                                "--InteractiveShellApp.ignore_cwd=True")
+
+#: Longest folder a kernel's IPC sockets may live in: a Unix socket path has at most
+#: 107 bytes, and jupyter_client appends ``/<12 hex>-<port>``.
+_MAX_SOCKET_DIR = 88
+
+
+def safe_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default ``os.environ``) for a Python child that must not import from its
+    working folder: ``PYTHONSAFEPATH`` keeps ``python -m``/``-c`` from putting the
+    current folder first on the module path (Python 3.11+)."""
+    environ = dict(os.environ if env is None else env)
+    environ["PYTHONSAFEPATH"] = "1"
+    return environ
+
+
+def die_with_parent(sig: int = signal.SIGKILL, parent: int | None = None) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent ends (kill -9 included).
+
+    Parameters
+    ----------
+    sig : int
+        The signal to receive.
+    parent : int, optional
+        The pid the parent should have; if it has another (the parent already ended and
+        the process was adopted), the process exits at once.
+
+    Returns
+    -------
+    bool
+        False where the system has no such request (not Linux).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    expected = os.getppid() if parent is None else parent
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, int(sig), 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != expected:  # the parent ended before the request took effect
+        os._exit(1)
+    return True
 
 
 class ForkServerUnavailable(RuntimeError):
@@ -153,32 +202,42 @@ class ForkServer(ForkClient):
         already loaded (:func:`kamkit.portfolio.load` keeps recent loads). A call that
         fails is skipped; the kernel then does the work itself.
 
+    folder : str, optional
+        The run's private folder: the template's socket and every kernel's connection
+        file and sockets live in it, and it is removed when the template ends (default:
+        a new temporary folder).
+
     Notes
     -----
     The template listens on a Unix socket (:attr:`address`), so worker processes of a
-    run share it through :class:`ForkClient`. Kernels are its children; it reaps them
-    and answers :meth:`poll`. It exits when its owner closes it or dies (its stdin
-    closes), and every kernel it forked watches it and exits with it.
+    run share it through :class:`ForkClient`. Kernels are its children; it reaps each
+    as soon as it exits and answers :meth:`poll`. When its owner closes it or dies
+    (kill -9 included: its stdin closes), it kills the kernels still running, removes
+    the folder and exits; a kernel whose template dies is killed by the system too.
     """
 
     def __init__(self, preload: Iterable[str] = DEFAULT_PRELOAD,
                  env: dict[str, str] | None = None,
-                 warm: Sequence[tuple[str, str, Sequence[Any]]] = ()) -> None:
+                 warm: Sequence[tuple[str, str, Sequence[Any]]] = (),
+                 folder: str | None = None) -> None:
         if not fork_supported():
             raise ForkServerUnavailable("forking kernels needs Linux")
         self.preload = tuple(dict.fromkeys(preload))
-        self._folder = tempfile.mkdtemp(prefix="kk-")
+        self._folder = folder or tempfile.mkdtemp(prefix="kk-")
         super().__init__(os.path.join(self._folder, "fork.sock"))
-        environ = dict(os.environ if env is None else env)
+        environ = safe_environment(env)
         # One BLAS thread per kernel: kernels run side by side on few cores.
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             environ.setdefault(var, "1")
         try:
+            # -P: nothing is imported from the working folder. Its own process group
+            # (Ctrl-C reaches the run's main process, which then closes the template)
+            # but the run's session, so the run is one tree of processes.
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "kamkit.kernels", "serve", self.address,
-                 json.dumps([list(call) for call in warm]), *self.preload],
+                [sys.executable, "-P", "-m", "kamkit.kernels", "serve", self.address,
+                 self._folder, json.dumps([list(call) for call in warm]), *self.preload],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=environ, text=True, start_new_session=True)
+                env=environ, text=True, process_group=0)
             ready = json.loads(self._proc.stdout.readline() or "null")  # type: ignore[union-attr]
         except (OSError, ValueError) as exc:
             raise ForkServerUnavailable(f"the fork server did not start: {exc}") from exc
@@ -199,8 +258,6 @@ class ForkServer(ForkClient):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        import shutil
-
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def __enter__(self) -> ForkServer:
@@ -387,7 +444,8 @@ def kernel_manager(fork_server: ForkClient | None = None, *, kernel_name: str = 
         Kernel spec to use (its command is ignored when forking).
     runtime_dir : str, optional
         Folder for the connection file and IPC sockets (default: a new temporary
-        folder; socket paths must stay short).
+        folder; socket paths must stay short). :func:`running_kernel` makes and
+        removes one per kernel.
 
     Returns
     -------
@@ -402,13 +460,71 @@ def kernel_manager(fork_server: ForkClient | None = None, *, kernel_name: str = 
     if os.name == "posix":
         options.update(transport="ipc", ip=os.path.join(folder, name))
     km = _manager_class()(**options)
-    km.extra_env = {}
+    # A kernel started the usual way (not forked) must not import from its folder either.
+    km.extra_env = {"PYTHONSAFEPATH": "1"}
     km.client_factory = _client_class()
     if fork_server is not None:
         provisioner_cls = _provisioner_class()
         km.provisioner = provisioner_cls(kernel_id=name, kernel_spec=km.kernel_spec, parent=km)
         km.provisioner.fork_server = fork_server
     return km
+
+
+def _kernel_folder(fork_server: ForkClient | None) -> str:
+    """A new private folder for one kernel's connection file and sockets: inside the
+    run's folder (next to the template's socket) when there is one and its paths stay
+    short enough for Unix sockets, else in the system's temporary folder."""
+    if fork_server is not None:
+        parent = os.path.dirname(fork_server.address)
+        if len(parent) <= _MAX_SOCKET_DIR - 9 and os.path.isdir(parent):
+            return tempfile.mkdtemp(prefix="k", dir=parent)
+    return tempfile.mkdtemp(prefix="kk-")
+
+
+def stop_kernel(km: Any) -> None:
+    """End ``km``'s kernel process now (if it has one) and wait until it is reaped.
+
+    papermill and nbclient leave a kernel running when they were handed its manager;
+    every kernel the runner starts goes through here when its notebook ends.
+    """
+    from jupyter_core.utils import run_sync
+
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - the process itself is ended below
+        pass
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    if process is not None and process.poll() is None:
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+    with contextlib.suppress(Exception):
+        km.cleanup_resources()
+
+
+@contextlib.contextmanager
+def running_kernel(fork_server: ForkClient | None = None, *,
+                   kernel_name: str = "python3") -> Iterator[Any]:
+    """A kernel manager for one notebook; on leaving, its kernel is ended and reaped and
+    its private folder (connection file, sockets) removed, whatever happened.
+
+    Example
+    -------
+    >>> with running_kernel() as km:  # doctest: +SKIP
+    ...     papermill.execute_notebook(src, dst, km=km)
+    """
+    folder = _kernel_folder(fork_server)
+    try:
+        km = kernel_manager(fork_server, kernel_name=kernel_name, runtime_dir=folder)
+        try:
+            yield km
+        finally:
+            stop_kernel(km)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -423,6 +539,7 @@ def _child(request: dict[str, Any], inherited: Sequence[Any]) -> None:
                 thing.close()
         parent = os.getppid()
         os.setpgid(0, 0)
+        die_with_parent()  # the template gone (even by kill -9): the kernel goes too
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -454,34 +571,79 @@ def _child(request: dict[str, Any], inherited: Sequence[Any]) -> None:
     os._exit(0)
 
 
-def _answer(request: dict[str, Any], statuses: dict[int, int], inherited: Sequence[Any]
-            ) -> dict[str, Any]:
+def _answer(request: dict[str, Any], statuses: dict[int, int], live: set[int],
+            inherited: Sequence[Any]) -> dict[str, Any]:
     op = request.get("op")
     if op == "spawn":
         pid = os.fork()
         if pid == 0:
             _child(request, inherited)
+        live.add(pid)
         return {"pid": pid}
     if op == "poll":
         pid = int(request["pid"])
-        if pid not in statuses:
-            try:
-                done, status = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                done, status = pid, 0
-            if done:
-                statuses[pid] = os.waitstatus_to_exitcode(status)
-        return {"status": statuses.get(pid)}
+        if pid not in statuses and pid in live:
+            _reap(statuses, live, pid)
+        return {"status": statuses.get(pid, None if pid in live else 0)}
     return {"error": f"unknown request {op!r}"}
 
 
+def _reap(statuses: dict[int, int], live: set[int], pid: int = -1) -> None:
+    """Collect the exit status of kernels that ended (``pid``, or any with -1)."""
+    while live:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            if pid != -1:
+                live.discard(pid)
+                statuses[pid] = 0
+            return
+        if not done:
+            return
+        live.discard(done)
+        statuses[done] = os.waitstatus_to_exitcode(status)
+        if pid != -1:
+            return
+
+
+def _end_kernels(live: set[int]) -> None:
+    """Kill every kernel still running (each leads its own process group) and reap it."""
+    for pid in list(live):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    for pid in list(live):
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    live.clear()
+
+
 def serve(address: str, preload: Sequence[str],
-          warm: Sequence[Sequence[Any]] = ()) -> None:
+          warm: Sequence[Sequence[Any]] = (), folder: str | None = None) -> None:
     """Run the template: import ``preload``, make the ``warm`` calls, then fork a kernel
     per request on ``address``.
 
-    The template stops when its stdin closes (its owner closed it or died).
+    The template stops when its stdin closes (its owner closed it or died) or on
+    SIGTERM; then it kills the kernels still running and removes ``folder``.
     """
+    # The owner gone by kill -9 closes stdin; SIGTERM (and the system's signal when the
+    # owner dies, asked for below) end the loop the same way.
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    die_with_parent(signal.SIGTERM)
+    live: set[int] = set()
+    statuses: dict[int, int] = {}
+    try:
+        _serve(address, preload, warm, live, statuses, stop)
+    finally:
+        _end_kernels(live)
+        with contextlib.suppress(OSError):
+            os.unlink(address)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve(address: str, preload: Sequence[str], warm: Sequence[Sequence[Any]],
+           live: set[int], statuses: dict[int, int], stop: threading.Event) -> None:
     skipped = []
     for name in preload:
         try:
@@ -500,15 +662,17 @@ def serve(address: str, preload: Sequence[str],
     selector.register(listener, selectors.EVENT_READ, "accept")
     selector.register(sys.stdin, selectors.EVENT_READ, "owner")
     buffers: dict[socket.socket, bytes] = {}
-    statuses: dict[int, int] = {}
     sys.stdout.write(json.dumps({"ready": True, "skipped": skipped}) + "\n")
     sys.stdout.flush()
-    running = True
-    while running:
-        for key, _events in selector.select():
+    while not stop.is_set():
+        # Kernels that ended are reaped at once (at most 0.2 s later), asked or not:
+        # no zombie waits for the end of the run.
+        events = selector.select(timeout=0.2)
+        _reap(statuses, live)
+        for key, _events in events:
             if key.data == "owner":
                 if not sys.stdin.readline():
-                    running = False
+                    stop.set()
                 continue
             if key.data == "accept":
                 conn, _addr = listener.accept()
@@ -526,20 +690,18 @@ def serve(address: str, preload: Sequence[str],
             while b"\n" in buffers[conn]:
                 line, buffers[conn] = buffers[conn].split(b"\n", 1)
                 try:
-                    reply = _answer(json.loads(line), statuses,
+                    reply = _answer(json.loads(line), statuses, live,
                                     [listener, selector, *buffers])
                 except Exception as exc:  # noqa: BLE001 - answer, never die
                     reply = {"error": f"{type(exc).__name__}: {exc}"}
                 conn.sendall((json.dumps(reply) + "\n").encode("utf-8"))
     listener.close()
-    with contextlib.suppress(OSError):
-        os.unlink(address)
 
 
 if __name__ == "__main__":  # pragma: no cover - the template's entry point
-    if len(sys.argv) >= 4 and sys.argv[1] == "serve":
-        serve(sys.argv[2], sys.argv[4:], json.loads(sys.argv[3]))
+    if len(sys.argv) >= 5 and sys.argv[1] == "serve":
+        serve(sys.argv[2], sys.argv[5:], json.loads(sys.argv[4]), folder=sys.argv[3])
     else:
-        print("usage: python -m kamkit.kernels serve SOCKET WARM-JSON MODULE ...",
+        print("usage: python -m kamkit.kernels serve SOCKET FOLDER WARM-JSON MODULE ...",
               file=sys.stderr)
         sys.exit(2)
