@@ -456,12 +456,12 @@ def _category_key(value: str) -> str:
     return re.sub(r"[\s\-]+", "_", value.strip().lower())
 
 
-def _sample(values: Sequence[object]) -> tuple[str, ...]:
+def _sample(values: Sequence[object], width: int = 40) -> tuple[str, ...]:
     seen: list[str] = []
     for v in values:
         s = _visible(str(v))
-        if len(s) > 40:
-            s = s[:37] + "..."
+        if len(s) > width:
+            s = s[:width - 3] + "..."
         if s not in seen:
             seen.append(s)
         if len(seen) >= _MAX_VALUES_SHOWN:
@@ -493,7 +493,8 @@ class _TableChecker:
 
     def problem(self, severity: Severity, code: str, column: str | None, mask: np.ndarray | None,
                 expected: str, found: Sequence[object] = (),
-                params: Iterable[tuple[str, str]] = (), note: str = "") -> None:
+                params: Iterable[tuple[str, str]] = (), note: str = "", width: int = 40
+                ) -> None:
         rows: tuple[int, ...] = ()
         count = 0
         if mask is not None:
@@ -501,7 +502,8 @@ class _TableChecker:
             count = len(idx)
             rows = tuple(int(self.rows[int(i)]) for i in idx[:MAX_ROWS_SHOWN])
         self.problems.append(Problem(severity, code, self.schema.name, self.raw.location,
-                                     column=column, rows=rows, found=_sample(found),
+                                     column=column, rows=rows,
+                                     found=_sample(found, width),
                                      expected=expected, count=count, params=tuple(params),
                                      note=note))
 
@@ -647,7 +649,7 @@ class _TableChecker:
         pattern = _CONTROL_IN_TEXT if column.kind == "text" else _CONTROL
         encoded = codes.cached(text)
         if encoded is not None:
-            distinct = pd.Series(encoded.present(), dtype="str")
+            distinct = pd.Series(encoded.values, dtype="str")  # no pass over the lines
             wrong = distinct[distinct.str.contains(pattern, regex=True).to_numpy(
                 dtype=bool, na_value=False)]
             bad = codes.isin(text, wrong) if len(wrong) else None
@@ -1092,4 +1094,4 @@ def _check_action_goals(tables, raw_by_name, problems) -> None:
             goal_account[other], strict=True)]
         checker.problem("error", "goal_of_other_account", "goal_id", other,
                         N_("a goal of the action's own account (goals, column "
-                           "account_id)"), found)
+                           "account_id)"), found, width=120)
