@@ -102,8 +102,8 @@ def what_is(path: Path) -> str | None:
 def _not_a_file(name: str, entry: Path, fmt: str, what: str) -> Problem:
     return Problem("error", "not_a_file", name, Location(entry.name, None, fmt),
                    note=N_("this is {what}; put the table's {format} file here"),
-                   params=(("what", what), ("format", fmt.upper() if fmt != "xlsx" else
-                                                    ".xlsx")))
+                   params=(("what", what), ("format", {"csv": "CSV", "parquet": "Parquet"}
+                                            .get(fmt, fmt))))
 
 
 def detect_format(path: Path) -> str:

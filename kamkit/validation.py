@@ -16,9 +16,9 @@ Rules that are decisions, not facts of the format, are stated where they are app
   ``;``-separated file, where ``,`` is the decimal sign), ``(12.5)`` for -12.5, Persian
   and Arabic-Indic digits.
 * **Dates**: ISO ``2026-03-31``, or day-first ``31.03.2026`` as European Excel writes
-  it. A time of day (``2026-03-31 14:20``) is dropped and the day kept, with a warning
-  naming the rows: the columns hold days. Slashed dates are refused: ``03/04/2026`` means different
-  days in different countries.
+  it. Slashed dates are refused: ``03/04/2026`` means different days in different
+  countries. A time of day (``2026-03-31 14:20``, or a workbook's date-time cell) is
+  dropped and the day kept, with a warning naming the rows: the columns hold days.
 * **Ids** are compared exactly, but two ids of one column that differ only by letter
   case, Unicode form (NFKC) or invisible characters (``CX-001`` and ``cx-001``) are an
   error: people, and many tools, take them for the same id.
