@@ -375,7 +375,7 @@ def _check(path: str | Path, today: _dt.date | None = None,
            ) -> _Checked:
     path = Path(path)
     report = ValidationReport(str(path))
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link: the reader says so
         report.problems.append(Problem("error", "not_found", "", Location(str(path), None, ""),
                                        note=N_("there is no folder or workbook at this path")))
         return _Checked(report, {}, {}, set())
@@ -392,6 +392,11 @@ def _check(path: str | Path, today: _dt.date | None = None,
         if fast is not None:
             return fast
     raw, problems, _fmt = read_portfolio_files(path, selected, wanted)
+    if not raw and any(p.severity == "error" and not p.table for p in problems):
+        # Nothing at the path could be read at all: that one problem is the report (not
+        # also every table missing and the currency unknown).
+        report.extend(problems)
+        return _Checked(report, {}, {}, set())
     tables_, meta = type_tables(raw, problems, today=today)
     return _finish_check(report, raw, problems, selected, tables_, meta,
                          sum_transactions=not lines)

@@ -8,10 +8,14 @@ and checking happen in :mod:`kamkit.validation`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import difflib
+import errno
 import io
+import stat
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +27,7 @@ from kamkit.i18n import N_
 from kamkit.schema import SCHEMAS, normalise_header
 from kamkit.validation import Location, Problem
 
-__all__ = ["RawTable", "read_portfolio_files", "detect_format", "files_by_table"]
+__all__ = ["RawTable", "read_portfolio_files", "detect_format", "files_by_table", "what_is"]
 
 FORMATS = ("csv", "xlsx", "parquet")
 
@@ -49,6 +53,9 @@ class RawTable:
     skipped : tuple of str
         Columns the file has but the caller chose not to read (a lean load): they are
         neither typed nor checked, and the report says so.
+    formulas : dict
+        Workbooks only: normalised column -> {row: formula} for the cells of a required
+        column that hold a formula whose value was never saved (they read as empty).
     """
 
     name: str
@@ -58,6 +65,45 @@ class RawTable:
     headers: dict[str, str] = field(default_factory=dict)
     decimal_comma: bool = False
     skipped: tuple[str, ...] = ()
+    formulas: dict[str, dict[int, str]] = field(default_factory=dict)
+
+
+def what_is(path: Path) -> str | None:
+    """What is at ``path`` when it is not a regular file or a folder, else ``None``.
+
+    Looks without opening anything: a named pipe opened for reading would wait for a
+    writer forever. The answer is English source text, translated where it is shown.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> what_is(Path(tempfile.gettempdir())) is None
+    True
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return N_("a symbolic link that leads back to itself (a loop), not a file")
+        if path.is_symlink():
+            return N_("a symbolic link to something that does not exist")
+        if isinstance(exc, FileNotFoundError):
+            return None
+        return N_("something kamkit may not look at (permission denied)")
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return N_("a named pipe (FIFO), not a file: kamkit does not read from pipes")
+    if stat.S_ISSOCK(mode):
+        return N_("a socket, not a file")
+    return N_("a device, not a file")
+
+
+def _not_a_file(name: str, entry: Path, fmt: str, what: str) -> Problem:
+    return Problem("error", "not_a_file", name, Location(entry.name, None, fmt),
+                   note=N_("this is {what}; put the table's {format} file here"),
+                   params=(("what", what), ("format", {"csv": "CSV", "parquet": "Parquet"}
+                                            .get(fmt, fmt))))
 
 
 def detect_format(path: Path) -> str:
@@ -76,7 +122,9 @@ def detect_format(path: Path) -> str:
         if path.suffix.lower() == ".parquet":
             return "parquet"
         return "unknown"
-    kinds = {p.suffix.lower() for p in path.iterdir() if p.is_file()}
+    # Every entry counts, files or not: a folder named accounts.csv is a CSV portfolio
+    # whose accounts are not readable, and the reader says so.
+    kinds = {p.suffix.lower() for p in path.iterdir()}
     if ".csv" in kinds:
         return "csv"
     if ".parquet" in kinds:
@@ -113,7 +161,16 @@ def read_portfolio_files(path: str | Path, tables: Collection[str] | None = None
         ``"csv"``, ``"xlsx"`` or ``"parquet"``.
     """
     path = Path(path)
-    fmt = detect_format(path)
+    what = what_is(path)
+    if what is not None:
+        return [], [Problem("error", "not_a_file", "", Location(path.name, None, "unknown"),
+                            note=N_("this is {what}; give the path of a folder of CSV or "
+                                    "Parquet files, or of an .xlsx workbook"),
+                            params=(("what", what),))], "unknown"
+    try:
+        fmt = detect_format(path)
+    except OSError as exc:  # a folder kamkit may not list
+        return [], [_unreadable("", Location(path.name, None, "unknown"), exc)], "unknown"
     select = _Selection(tables, columns)
     if fmt == "csv":
         read, problems = _read_folder(path, ".csv", _read_csv, select)
@@ -163,18 +220,50 @@ def files_by_table(folder: Path, suffix: str) -> dict[str, list[Path]]:
     return by_table
 
 
+def _unreadable(name: str, loc: Location, exc: OSError) -> Problem:
+    """A file the operating system refuses to give kamkit (permissions, I/O error)."""
+    return Problem("error", "unreadable", name, loc, expected=N_(
+        "a file kamkit may read (check the file's permissions, or copy it to a folder of "
+        "your own)"), found=(exc.strerror or type(exc).__name__,))
+
+
+def _odd_entries(folder: Path, suffix: str) -> Iterator[tuple[str, Path, str]]:
+    """(table, entry, what it is) for entries named like a table's file that are not files."""
+    for entry in sorted(folder.iterdir()):
+        if entry.suffix.lower() == suffix and normalise_header(entry.stem) in SCHEMAS:
+            what = N_("a folder") if entry.is_dir() and not entry.is_symlink() else \
+                what_is(entry)
+            if what is not None:
+                yield normalise_header(entry.stem), entry, what
+
+
+def _close_table(name: str) -> str | None:
+    """The table name a misspelt file or sheet name most likely meant."""
+    near = difflib.get_close_matches(name, list(SCHEMAS), n=1, cutoff=0.75)
+    return near[0] if near else None
+
+
 def _read_folder(folder: Path, suffix: str, reader, select: _Selection
                  ) -> tuple[list[RawTable], list[Problem]]:
     tables: list[RawTable] = []
     problems: list[Problem] = []
+    for name, entry, what in _odd_entries(folder, suffix):
+        if select.table(name):
+            problems.append(_not_a_file(name, entry, suffix[1:], what))
     for name, files in files_by_table(folder, suffix).items():
         if name in SCHEMAS and not select.table(name):
             continue
         if name not in SCHEMAS:
+            near = _close_table(name)
             problems.append(Problem("warning", "unknown_table", name,
                                     Location(files[0].name, None, suffix[1:]),
                                     note=N_("no table of the data dictionary has this name, "
-                                            "so the file is ignored")))
+                                            "so the file is ignored") if near is None else
+                                    N_("no table of the data dictionary has this name, so "
+                                       "the file is ignored; if it holds the table {table}, "
+                                       "rename it to {file}"),
+                                    params=(("table", near or ""),
+                                            ("file", f"{near}{suffix}")) if near else ()))
             continue
         if len(files) > 1:
             problems.append(Problem("error", "ambiguous_files", name,
@@ -200,7 +289,10 @@ def _sniff_delimiter(header_line: str) -> str:
 def _read_csv(name: str, file: Path, wanted: set[str] | None = None
               ) -> tuple[RawTable | None, list[Problem]]:
     loc = Location(file.name, None, "csv")
-    data = file.read_bytes()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, [_unreadable(name, loc, exc)]
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         return None, [Problem("error", "empty_file", name, loc, expected=N_(
             "a header row naming the columns, then one row per record"))]
@@ -225,6 +317,9 @@ def _read_csv(name: str, file: Path, wanted: set[str] | None = None
                                 quoting=csv.QUOTE_MINIMAL, index_col=False, engine="c",
                                 usecols=usecols)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        quote = _open_quote(text, delimiter)
+        if quote is not None:
+            return None, [quote.problem(name, loc)]
         ragged = _ragged_rows(text, delimiter)
         if ragged:
             width, rows = ragged
@@ -237,24 +332,95 @@ def _read_csv(name: str, file: Path, wanted: set[str] | None = None
                                   found=tuple(f"{n} fields" for _r, n in rows))]
         return None, [Problem("error", "unreadable", name, loc, expected=N_(
             "the same number of fields on every row"), found=(str(exc).strip(),))]
+    # Fewer records than lines: some value spans lines. Legitimate in quoted free text,
+    # but an unclosed quote also makes one value of many rows (and pandas pads the short
+    # record it leaves), so look closer; counting the lines costs one pass in C.
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if len(frame) < lines - 1:
+        quote = _open_quote(text, delimiter)
+        if quote is not None:
+            return None, [quote.problem(name, loc)]
     return _finish(name, frame, loc, first_row=2, decimal_comma=delimiter == ";",
                    wanted=wanted, all_headers=_csv_headers(first_line, delimiter))
 
 
+@contextlib.contextmanager
+def _no_field_limit(text: str) -> Iterator[None]:
+    """Let the csv module read values as long as ``text`` (its default stops at 131,072
+    characters, where pandas, which reads the data, has no limit)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, len(text) + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def _csv_headers(first_line: str, delimiter: str) -> list[str]:
-    return next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    with _no_field_limit(first_line):
+        return next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+
+
+@dataclass(frozen=True)
+class _OpenQuote:
+    """A double quote that was not closed on its row, and how far its value reached."""
+
+    row: int
+    end: int
+    start_of_value: str
+
+    def problem(self, name: str, loc: Location) -> Problem:
+        shown = self.start_of_value.split("\n", 1)[0][:40]
+        return Problem("error", "unclosed_quote", name, loc, rows=(self.row,),
+                       expected=N_("a closing double quote on the same row: the quote "
+                                   "opened on row {row} is not closed, so rows {row} to "
+                                   "{end} were read as one value. Close the quote, or "
+                                   "write a double quote inside a value as two (\"\")"),
+                       params=(("row", str(self.row)), ("end", str(self.end))),
+                       found=(shown,))
+
+
+def _open_quote(text: str, delimiter: str) -> _OpenQuote | None:
+    """The first value that swallowed whole rows because its opening quote never closed.
+
+    A value spanning lines is taken for an unclosed quote when its record has another
+    number of fields than the header (the rows it swallowed are missing), or when it
+    holds as many separators as a whole row (a record that still has the header's width
+    lost exactly that many to the value): multi-line free text (an address, a comment)
+    rarely does.
+    """
+    with _no_field_limit(text):
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        header = next(reader, None)
+        if not header:
+            return None
+        width = len(header)
+        start = reader.line_num + 1
+        for record in reader:
+            end = reader.line_num
+            if end > start:
+                long = [v for v in record if "\n" in v]
+                swallowed = len(record) != width or any(
+                    value.count(delimiter) >= max(width - 1, 1) for value in long)
+                if swallowed and long:
+                    first = next(i for i, v in enumerate(record) if "\n" in v)
+                    row = start + sum(v.count("\n") for v in record[:first])
+                    return _OpenQuote(row, end, long[0])
+            start = end + 1
+    return None
 
 
 def _ragged_rows(text: str, delimiter: str) -> tuple[int, list[tuple[int, int]]] | None:
     """Rows whose number of fields differs from the header's: (width, [(row, fields)])."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
-    if header is None:
-        return None
-    rows: list[tuple[int, int]] = []
-    for record in reader:
-        if record and len(record) != len(header):
-            rows.append((reader.line_num, len(record)))
+    with _no_field_limit(text):
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return None
+        rows: list[tuple[int, int]] = []
+        for record in reader:
+            if record and len(record) != len(header):
+                rows.append((reader.line_num, len(record)))
     return (len(header), rows) if rows else None
 
 
@@ -330,10 +496,13 @@ def _read_workbook(book: Path, select: _Selection | None = None
     problems: list[Problem] = []
     try:
         wb = load_workbook(book, read_only=True, data_only=True)
+    except OSError as exc:
+        return [], [_unreadable("", Location(book.name, None, "xlsx"), exc)]
     except Exception as exc:  # openpyxl/zipfile errors all mean "not a workbook"
         return [], [Problem("error", "unreadable", "", Location(book.name, None, "xlsx"),
                             expected=N_("an .xlsx workbook saved by Excel or LibreOffice"),
                             found=(f"{type(exc).__name__}: {exc}",))]
+    formulas = _Formulas(book)
     try:
         seen: dict[str, str] = {}
         for sheet_name in wb.sheetnames:
@@ -366,12 +535,100 @@ def _read_workbook(book: Path, select: _Selection | None = None
                                             all_headers=list(frame.columns))
             problems.extend(sheet_problems)
             if table is not None:
+                table.formulas = formulas.unsaved(sheet_name, table)
                 tables.append(table)
+        problems.extend(_missing_sheets(book, wb.sheetnames, seen, select))
     finally:
         wb.close()
+        formulas.close()
     order = list(SCHEMAS)
     tables.sort(key=lambda t: order.index(t.name))
     return tables, problems
+
+
+def _missing_sheets(book: Path, sheets: list[str], seen: Mapping[str, str],
+                    select: _Selection) -> list[Problem]:
+    """A required table without its sheet: name the workbook, list its sheets, guess."""
+    problems: list[Problem] = []
+    loc = Location(book.name, None, "xlsx")
+    listed = ", ".join(f'"{s}"' for s in sheets) or "-"
+    for name, schema in SCHEMAS.items():
+        if name in seen or not select.table(name):
+            continue
+        near = [s for s in sheets if normalise_header(s) not in SCHEMAS
+                and _close_table(normalise_header(s)) == name]
+        if schema.required:
+            expected = N_('a sheet named "{table}"; the workbook has the sheets {sheets}')
+            params = [("table", name), ("sheets", listed)]
+            if near:
+                expected = N_('a sheet named "{table}"; the workbook has the sheets '
+                              '{sheets}. If the sheet "{sheet}" holds the table, rename it '
+                              'to "{table}"')
+                params.append(("sheet", near[0]))
+            problems.append(Problem("error", "missing_sheet", name, loc,
+                                    expected=expected, params=tuple(params)))
+        elif near:
+            problems.append(Problem("warning", "unknown_table", name,
+                                    Location(book.name, near[0], "xlsx"),
+                                    note=N_('no table of the data dictionary has this name, '
+                                            'so the sheet is ignored; if it holds the table '
+                                            '{table}, rename it to "{table}"'),
+                                    params=(("table", name),)))
+    return problems
+
+
+class _Formulas:
+    """The formulas behind empty cells of a workbook, read only when a check needs them.
+
+    A workbook written by a program (or saved without recalculation) may hold formulas
+    whose values were never saved: read for their values, they are empty. Only a table
+    with an empty cell in a required column costs a second read of the workbook.
+    """
+
+    def __init__(self, book: Path) -> None:
+        self.book = book
+        self._wb = None
+
+    def unsaved(self, sheet_name: str, table: RawTable) -> dict[str, dict[int, str]]:
+        schema = SCHEMAS[table.name]
+        columns = [c for c in table.frame.columns if schema.has_column(c)
+                   and not schema.column(c).nullable and table.frame[c].isna().any()]
+        if not columns:
+            return {}
+        if self._wb is None:
+            from openpyxl import load_workbook
+
+            try:
+                self._wb = load_workbook(self.book, read_only=True, data_only=False)
+            except Exception:  # noqa: BLE001 - it was readable a moment ago; say "empty"
+                return {}
+        rows = np.asarray(table.rows)
+        wanted = {table.headers[c]: c for c in columns}
+        found: dict[str, dict[int, str]] = {}
+        positions: dict[int, str] = {}
+        for number, cells in enumerate(self._wb[sheet_name].iter_rows(values_only=True),
+                                       start=1):
+            if number == 1:
+                positions = {i: wanted[str(h)] for i, h in enumerate(cells)
+                             if h is not None and str(h) in wanted}
+                continue
+            for i, column in positions.items():
+                cell = cells[i] if i < len(cells) else None
+                formula = getattr(cell, "text", cell)  # array formulas carry .text
+                if isinstance(formula, str) and formula.startswith("="):
+                    found.setdefault(column, {})[number] = formula
+        # Only the cells that read as empty: a formula with a saved value is fine.
+        out: dict[str, dict[int, str]] = {}
+        for column, cells in found.items():
+            empty = set(rows[table.frame[column].isna().to_numpy()].tolist())
+            kept = {r: f for r, f in cells.items() if r in empty}
+            if kept:
+                out[column] = kept
+        return out
+
+    def close(self) -> None:
+        if self._wb is not None:
+            self._wb.close()
 
 
 def _blank(frame: pd.DataFrame) -> np.ndarray:

@@ -15,9 +15,15 @@ Rules that are decisions, not facts of the format, are stated where they are app
 * **Numbers**: ``1234.5``, ``1,234.5``, ``1 234,5`` (any file), ``1.234,5`` (in a
   ``;``-separated file, where ``,`` is the decimal sign), ``(12.5)`` for -12.5, Persian
   and Arabic-Indic digits.
-* **Dates**: ISO ``2026-03-31`` (a time part is ignored), or day-first ``31.03.2026`` as
-  European Excel writes it. Slashed dates are refused: ``03/04/2026`` means different
-  days in different countries.
+* **Dates**: ISO ``2026-03-31``, or day-first ``31.03.2026`` as European Excel writes
+  it. Slashed dates are refused: ``03/04/2026`` means different days in different
+  countries. A time of day (``2026-03-31 14:20``, or a workbook's date-time cell) is
+  dropped and the day kept, with a warning naming the rows: the columns hold days.
+* **Ids** are compared exactly, but two ids of one column that differ only by letter
+  case, Unicode form (NFKC) or invisible characters (``CX-001`` and ``cx-001``) are an
+  error: people, and many tools, take them for the same id.
+* **Text** may not hold control characters (NUL and the like, which damaged or
+  binary-exported files carry); free text may hold tabs and line breaks.
 * **Future**: a date that records a fact (a sale, a contact, a review) may not lie after
   ``as_of`` from ``meta``; without ``as_of``, not after today, and ``as_of`` becomes the
   last transaction date.
@@ -52,7 +58,7 @@ __all__ = ["Location", "Problem", "ValidationReport", "type_tables", "sign_rule_
 Severity = Literal["error", "warning", "notice"]
 #: Parameters whose values are messages (schema texts), translated when a problem is
 #: rendered, like the problem's own text, so a report reads in the reader's language.
-MESSAGE_PARAMS = frozenset({"description", "enables", "rule"})
+MESSAGE_PARAMS = frozenset({"description", "enables", "rule", "what"})
 #: Rows listed per problem before "and N more".
 MAX_ROWS_SHOWN = 8
 _MAX_VALUES_SHOWN = 4
@@ -233,7 +239,15 @@ _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]([0-9:.]+))?$")
+#: Control characters no text may hold, and those free text may not hold either
+#: (free text keeps tab and line breaks).
+_CONTROL = r"[\x00-\x1f\x7f]"
+_CONTROL_IN_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+#: Characters that show nothing: zero-width spaces and joiners, direction marks, BOM,
+#: soft hyphen. Two ids that differ only by them look the same.
+_INVISIBLE = "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+_SHOWN_ESCAPED = re.compile(f"{_CONTROL}|{_INVISIBLE}")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TRUE = {"true", "yes", "y", "1", "x", "tak", "да", "بله", "1.0"}
 _FALSE = {"false", "no", "n", "0", "nie", "нет", "خیر", "0.0"}
@@ -365,32 +379,49 @@ def _to_numbers(series: pd.Series, decimal_comma: bool, percent: bool = False
 _DAY_NS = 86_400 * 10**9
 
 
-def _to_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def _time_of_day(ticks: np.ndarray) -> np.ndarray:
+    """Nanoseconds since midnight of each datetime64[ns] tick (0 for NaT)."""
+    time_of_day = ticks % _DAY_NS
+    time_of_day[ticks == np.iinfo(np.int64).min] = 0  # NaT has no time
+    return time_of_day
+
+
+def _to_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Parse days; return values (NaT where blank or bad), bad cells, and cells whose time
+    of day was dropped."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)
         values = values.astype("datetime64[ns]")
         ticks = values.to_numpy().view(np.int64)
-        time_of_day = ticks % _DAY_NS
-        if time_of_day.any():
-            time_of_day[ticks == np.iinfo(np.int64).min] = 0  # NaT has no time
-        if not time_of_day.any():  # dates without times, the usual case: nothing to do
-            return values, np.zeros(len(series), bool)
-        return values.dt.normalize(), np.zeros(len(series), bool)
+        none = np.zeros(len(series), bool)
+        if not (ticks % _DAY_NS).any():  # dates without times, the usual case
+            return values, none, none
+        timed = _time_of_day(ticks).astype(bool)  # (NaT leaves a remainder too)
+        if not timed.any():
+            return values, none, timed
+        return values.dt.normalize(), none, timed
     blank = _is_blank(series)
     obj = series.to_numpy(dtype=object)
     out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[ns]")
     bad = np.zeros(len(series), dtype=bool)
     text = series.where(~blank, None)
-    # Fast path: ISO strings in bulk.
+    # Fast path: ISO strings in bulk (and date cells of a workbook, times and all).
     parsed = pd.to_datetime(text.astype("object"), format="%Y-%m-%d", errors="coerce")
     ok = parsed.notna().to_numpy()
     out[ok] = parsed[ok].to_numpy(dtype="datetime64[ns]")
+    ticks = out.view(np.int64)
+    time_of_day = _time_of_day(ticks)
+    timed = time_of_day.astype(bool)
+    if timed.any():
+        out = (ticks - time_of_day).view("datetime64[ns]")
     for i in np.flatnonzero(~ok & ~blank):
         cell = obj[i]
         if isinstance(cell, (_dt.datetime, pd.Timestamp)):
-            out[i] = np.datetime64(pd.Timestamp(cell).normalize().to_datetime64(), "ns")
+            stamp = pd.Timestamp(cell)
+            out[i] = np.datetime64(stamp.normalize().to_datetime64(), "ns")
+            timed[i] = stamp != stamp.normalize()
             continue
         if isinstance(cell, _dt.date):
             out[i] = np.datetime64(cell.isoformat(), "ns")
@@ -401,6 +432,7 @@ def _to_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         try:
             if m:
                 d = _dt.date(int(m[1]), int(m[2]), int(m[3]))
+                timed[i] = bool(m[4]) and bool(m[4].strip("0:."))
             else:
                 m = _DOTTED.match(s)
                 if m:
@@ -409,21 +441,27 @@ def _to_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
             d = None
         if d is None:
             bad[i] = True
+            timed[i] = False
         else:
             out[i] = np.datetime64(d.isoformat(), "ns")
-    return pd.Series(out, index=series.index), bad
+    return pd.Series(out, index=series.index), bad, timed
+
+
+def _visible(text: str) -> str:
+    """``text`` with control and invisible characters written as escapes (``\\x00``)."""
+    return _SHOWN_ESCAPED.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def _category_key(value: str) -> str:
     return re.sub(r"[\s\-]+", "_", value.strip().lower())
 
 
-def _sample(values: Sequence[object]) -> tuple[str, ...]:
+def _sample(values: Sequence[object], width: int = 40) -> tuple[str, ...]:
     seen: list[str] = []
     for v in values:
-        s = str(v)
-        if len(s) > 40:
-            s = s[:37] + "..."
+        s = _visible(str(v))
+        if len(s) > width:
+            s = s[:width - 3] + "..."
         if s not in seen:
             seen.append(s)
         if len(seen) >= _MAX_VALUES_SHOWN:
@@ -455,7 +493,8 @@ class _TableChecker:
 
     def problem(self, severity: Severity, code: str, column: str | None, mask: np.ndarray | None,
                 expected: str, found: Sequence[object] = (),
-                params: Iterable[tuple[str, str]] = (), note: str = "") -> None:
+                params: Iterable[tuple[str, str]] = (), note: str = "", width: int = 40
+                ) -> None:
         rows: tuple[int, ...] = ()
         count = 0
         if mask is not None:
@@ -463,7 +502,8 @@ class _TableChecker:
             count = len(idx)
             rows = tuple(int(self.rows[int(i)]) for i in idx[:MAX_ROWS_SHOWN])
         self.problems.append(Problem(severity, code, self.schema.name, self.raw.location,
-                                     column=column, rows=rows, found=_sample(found),
+                                     column=column, rows=rows,
+                                     found=_sample(found, width),
                                      expected=expected, count=count, params=tuple(params),
                                      note=note))
 
@@ -515,6 +555,7 @@ class _TableChecker:
             blank = _is_blank(series)
         if kind in ("id", "text"):
             values = text
+            self.check_control(column, text)
         elif kind == "category":
             mapping = {v: _category_key(v) for v in _distinct(text)}
             # Usually every value is written as its key already: then the text is the
@@ -543,10 +584,15 @@ class _TableChecker:
                 values = values.fillna(bool(column.default))
                 blank = np.zeros(len(series), dtype=bool)
         elif kind == "date":
-            values, bad = _to_dates(series)
+            values, bad, timed = _to_dates(series)
             if bad.any():
                 self.problem("error", "not_a_date", column.name, bad, expected,
                              series[bad].tolist(), params)
+            if timed.any():
+                self.problem("warning", "time_of_day", column.name, timed, "",
+                             series[timed].astype(str).tolist(),
+                             note=N_("this column holds days, but these cells have a time "
+                                     "of day too; kamkit keeps the day and drops the time"))
         else:
             values, bad = _to_numbers(series, self.raw.decimal_comma,
                                       percent=kind == "fraction")
@@ -590,11 +636,48 @@ class _TableChecker:
         if not column.nullable:
             empty = blank
             if empty.any() and column.default is None:
+                empty = self.check_formulas(column, empty)
+            if empty.any() and column.default is None:
                 self.problem("error", "empty_value", column.name, empty,
                              N_("a value in every row"))
             elif empty.any():
                 values = values.where(~empty, column.default)
         return values
+
+    def check_control(self, column: Column, text: pd.Series) -> None:
+        """Control characters (NUL ...) in text: by distinct values when encoded."""
+        pattern = _CONTROL_IN_TEXT if column.kind == "text" else _CONTROL
+        encoded = codes.cached(text)
+        if encoded is not None:
+            distinct = pd.Series(encoded.values, dtype="str")  # no pass over the lines
+            wrong = distinct[distinct.str.contains(pattern, regex=True).to_numpy(
+                dtype=bool, na_value=False)]
+            bad = codes.isin(text, wrong) if len(wrong) else None
+        else:
+            bad = text.str.contains(pattern, regex=True).to_numpy(dtype=bool,
+                                                                  na_value=False)
+        if bad is not None and bad.any():
+            self.problem("error", "control_character", column.name, bad,
+                         N_("text without control characters such as NUL (shown here as "
+                            "\\x00): a damaged file or an export from another program "
+                            "leaves them; delete them in the file"), text[bad].tolist())
+
+    def check_formulas(self, column: Column, empty: np.ndarray) -> np.ndarray:
+        """Empty cells of a workbook that hold a formula whose value was never saved:
+        said so (they are not empty to the user); the other empty cells are returned."""
+        cells = getattr(self.raw, "formulas", {}).get(column.name)
+        if not cells:
+            return empty
+        rows = np.asarray(self.rows)
+        formula = empty & np.isin(rows, np.fromiter(cells, dtype=np.int64))
+        if formula.any():
+            self.problem("error", "formula_without_value", column.name, formula,
+                         N_("a value; these cells hold a formula whose value was never "
+                            "saved (a program wrote the workbook without calculating it). "
+                            "Open the workbook in Excel or LibreOffice and save it, or "
+                            "paste the values over the formulas"),
+                         [cells[int(r)] for r in rows[formula]])
+        return empty & ~formula
 
     def check_keys(self, typed: pd.DataFrame) -> None:
         for column in self.schema.columns:
@@ -604,6 +687,7 @@ class _TableChecker:
                 if dup.any():
                     self.problem("error", "duplicate", column.name, dup,
                                  N_("each value only once"), s[dup].tolist())
+                self.check_lookalikes(column, s)
         key = [k for k in self.schema.key if k in typed.columns]
         if len(key) > 1 and len(typed):
             dup = typed.duplicated(subset=key, keep=False).to_numpy()
@@ -611,6 +695,31 @@ class _TableChecker:
                 shown = typed.loc[dup, key].astype(str).agg(" / ".join, axis=1).tolist()
                 self.problem("error", "duplicate", ", ".join(key), dup,
                              N_("one row per {key}"), shown, (("key", " + ".join(key)),))
+
+    def check_lookalikes(self, column: Column, s: pd.Series) -> None:
+        """Values of a unique column that differ only by case, Unicode form or invisible
+        characters (``CX-001``, ``cx-001``): one check per distinct value."""
+        distinct = pd.Series(s.dropna().unique(), dtype="str")
+        if len(distinct) < 2:
+            return
+        folded = _folded(distinct)
+        alike = folded.duplicated(keep=False).to_numpy()
+        if not alike.any():
+            return
+        mask = codes.isin(s, distinct[alike])
+        order = np.argsort(folded[alike].to_numpy(), kind="stable")  # pairs side by side
+        shown = distinct[alike].to_numpy()[order].tolist()
+        self.problem("error", "lookalike_ids", column.name, mask,
+                     N_("values that differ in more than letter case, Unicode form or "
+                        "invisible characters: these are taken as different but read as "
+                        "the same, which is ambiguous. Write each one the same way "
+                        "everywhere, or make them clearly different"), shown)
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    """Text as people read it: NFKC form, no invisible characters, no case."""
+    return (values.str.normalize("NFKC").str.replace(_INVISIBLE, "", regex=True)
+            .str.strip().str.casefold())
 
 
 def _default_series(column: Column, n: int) -> pd.Series:
@@ -670,7 +779,7 @@ def _check_meta(raw, meta_table: pd.DataFrame | None, problems: list[Problem]
                                                           "knows {keys}); it is ignored"),
                                     params=(("keys", ", ".join(META_KEYS)),)))
     if values.get("as_of"):
-        dates, wrong = _to_dates(pd.Series([values["as_of"]], dtype=object))
+        dates, wrong, _timed = _to_dates(pd.Series([values["as_of"]], dtype=object))
         if wrong.any():
             bad("as_of", N_("{key}: a date written YYYY-MM-DD"), values["as_of"])
         else:
@@ -730,10 +839,12 @@ def type_tables(raw_tables: Sequence, problems: list[Problem], today: _dt.date |
     present = set(raw_by_name)
     for name in REQUIRED_TABLES:
         if name not in present and not any(p.table == name and p.code in (
-                "empty_file", "not_utf8", "unreadable", "ambiguous_files", "ragged_row")
-                for p in problems):
+                "empty_file", "not_utf8", "unreadable", "ambiguous_files", "ragged_row",
+                "not_a_file", "missing_sheet", "unclosed_quote") for p in problems):
+            fmt = next((t.location.format for t in raw_tables
+                        if t.location.format in ("csv", "parquet")), "csv")
             problems.append(Problem("error", "missing_table", name,
-                                    Location(f"{name}.csv", None, "csv"),
+                                    Location(f"{name}.{fmt}", None, fmt),
                                     expected=N_("a table named {table}"),
                                     params=(("table", name),)))
     for name, schema in SCHEMAS.items():
@@ -835,6 +946,7 @@ def _check_rules(tables, raw_by_name, problems) -> None:
     _check_plan_dates(tables, raw_by_name, problems)
     _check_shares(tables, raw_by_name, problems)
     _check_links(tables, raw_by_name, problems)
+    _check_action_goals(tables, raw_by_name, problems)
 
 
 def sign_rule_breaches(q: np.ndarray, r: np.ndarray, c: np.ndarray, invoice: np.ndarray,
@@ -959,3 +1071,27 @@ def _check_links(tables, raw_by_name, problems) -> None:
                         "", s[unknown].tolist(),
                         note=N_("no need_id in needs and no opportunity_id in opportunities "
                                 "has this value, so the goal counts as not linked"))
+
+
+def _check_action_goals(tables, raw_by_name, problems) -> None:
+    """An action serves a goal of its own account (both ids listed, yet not matching)."""
+    checker = _checker(raw_by_name, "actions", problems)
+    if checker is None or "goals" not in raw_by_name or not {"goal_id", "account_id"} <= set(
+            raw_by_name["actions"].frame.columns):
+        return
+    a, g = tables["actions"], tables["goals"].drop_duplicates("goal_id")
+    if a.empty or g.empty:
+        return
+    where = pd.Index(g["goal_id"]).get_indexer(a["goal_id"])
+    goal_account = pd.Series(g["account_id"].to_numpy()[where], dtype="str").where(
+        where >= 0)
+    other = (a["account_id"].notna().to_numpy() & goal_account.notna().to_numpy()
+             & (a["account_id"].to_numpy(dtype=object) != goal_account.to_numpy(dtype=object)))
+    if other.any():
+        found = [_("{action}: account {account}, but goal {goal} is of account {other}").format(
+            action=act, account=acc, goal=goal, other=oth) for act, acc, goal, oth in zip(
+            a.loc[other, "action_id"], a.loc[other, "account_id"], a.loc[other, "goal_id"],
+            goal_account[other], strict=True)]
+        checker.problem("error", "goal_of_other_account", "goal_id", other,
+                        N_("a goal of the action's own account (goals, column "
+                           "account_id)"), found, width=120)
