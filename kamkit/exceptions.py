@@ -174,11 +174,13 @@ space, or write somewhere else, and try again.
                     "somewhere else, and try again.")
         elif code == _errno.EROFS:
             why = _("The file system is read-only: write somewhere else.")
-        elif code in (_errno.EACCES, _errno.EPERM) and self.action == "read":
-            why = _("Permission denied: make it readable for your user and try again.")
         elif code in (_errno.EACCES, _errno.EPERM):
-            why = _("Permission denied: write somewhere you may write to, or change the "
-                    "folder's permissions.")
+            why = {"read": _("Permission denied: make it readable for your user and try "
+                             "again."),
+                   "write": _("Permission denied: write somewhere you may write to, or "
+                              "change the folder's permissions.")}.get(
+                self.action, _("Permission denied: check the permissions of the file and "
+                               "of its folder."))
         elif code == _errno.ENOTDIR:
             why = _("{blocker} is a file where a folder should be: move or rename it, or "
                     "write somewhere else.").format(blocker=_blocking_file(path))
