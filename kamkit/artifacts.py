@@ -5,12 +5,19 @@ files. Everything written goes through :func:`atomic_write`, so a reader never s
 half-written file and an interrupted run leaves either the old file or the new one.
 Account ids are user data: :func:`account_slug` turns any id into a file name that
 stays inside its folder, whatever the id holds (``/``, ``..``, quotes, ``<script>``,
-Persian or Cyrillic letters).
+Persian or Cyrillic letters), and :func:`visible_controls` shows the control characters
+an id or a name may hold instead of letting them steer a terminal or flip a page.
+
+A file that cannot be written (disk full, read-only, no permission, a file or folder in
+the way) raises :class:`kamkit.exceptions.FileSystemError` naming it, and leaves no
+temporary file behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import errno
 import hashlib
 import json
 import math
@@ -25,8 +32,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kamkit.exceptions import FileSystemError
+
 __all__ = ["atomic_write", "write_json", "read_json", "account_slug", "to_jsonable",
-           "account_dir", "inside", "result_path", "write_result", "RESULT_FILES"]
+           "account_dir", "inside", "result_path", "write_result", "RESULT_FILES",
+           "visible_controls", "CONTROLS"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -50,21 +60,88 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
     -------
     Path
         ``target``.
+
+    Raises
+    ------
+    FileSystemError
+        When the file cannot be written (disk full, read-only, no permission, a file
+        where a folder should be, a folder where the file should be); the temporary file
+        is removed.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
         write(Path(tmp))
         # mkstemp makes owner-only files; give the file the mode an ordinary one would get.
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_UMASK
         os.chmod(tmp, mode)
         os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):  # the folder itself went away
+                Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            # The parent's mkdir names the folder in the way; everything else names the
+            # file being written (not the temporary name the user never sees).
+            blocked = exc.errno in (errno.ENOTDIR, errno.EEXIST) and exc.filename and \
+                Path(exc.filename) != Path(tmp or "")
+            raise FileSystemError.from_os_error(
+                exc, exc.filename if blocked else target) from exc
         raise
     return target
+
+
+#: C0 and C1 controls (but tab and newline), DEL, and the bidirectional embeddings,
+#: overrides, isolates and marks: in an id or a name they colour or clear a terminal, or
+#: reverse the text around them.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                       "\u2066-\u2069]")
+_ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
+_MARKS, _SIGNS = "\u061c\u200e\u200f", "\u2212-+"
+
+
+def visible_controls(text: object) -> str:
+    r"""``text`` with its control characters shown (``\x1b``, ``<U+202E>``), not obeyed.
+
+    Ids and names are data: an escape sequence in one must not recolour or clear the
+    terminal, and a right-to-left override must not reverse the text that follows it.
+    Kept as they are: tab and newline, isolates that close again on the same line
+    (kamkit wraps names written against the language's direction in them), and a
+    direction mark before a sign (the Persian minus sign carries one).
+
+    Examples
+    --------
+    >>> visible_controls("ACME\x1b[2J")
+    'ACME\\x1b[2J'
+    >>> visible_controls("abc\u202etxt.exe")
+    'abc<U+202E>txt.exe'
+    >>> visible_controls("\u2068پارس\u2069") == "\u2068پارس\u2069"
+    True
+    """
+    text = str(text)
+    if not CONTROLS.search(text):
+        return text
+    kept: set[int] = set()
+    opened: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            opened.clear()
+        elif ch in _ISOLATE_OPEN:
+            opened.append(i)
+        elif ch == _ISOLATE_CLOSE and opened:
+            kept.update((opened.pop(), i))
+        elif ch in _MARKS and text[i + 1:i + 2] in tuple(_SIGNS):
+            kept.add(i)
+    return "".join(_visible(ch) if i not in kept and CONTROLS.match(ch) else ch
+                   for i, ch in enumerate(text))
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
 
 
 def to_jsonable(value: Any) -> Any:

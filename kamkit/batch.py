@@ -21,8 +21,13 @@ How it stays fast and safe:
   the review the digests of what it reads). A later run skips what is done and
   unchanged, so an interrupted run started again completes without redoing work.
 * A failing notebook never stops the others. It is kept, with papermill's marker at the
-  failing cell, the summary names the account and the error's last line, and the run
-  ends with exit code 1.
+  failing cell; the summary names the account, the error and the failing cell (its
+  number, line and code), and the run ends with exit code 1.
+* A file that cannot be written (disk full, read-only, no permission, a file or folder in
+  the way) fails the notebook writing it, or, for the run's own files, stops the run
+  with a :class:`kamkit.exceptions.FileSystemError` that names the file and carries the
+  summary of what ran; nothing half-written is left, and finished notebooks stay
+  stamped, so the same run started again completes the rest.
 * Account ids become paths only through :func:`kamkit.artifacts.account_slug` and HTML
   only escaped; everything a run writes stays inside its run folder.
 """
@@ -43,8 +48,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kamkit.artifacts import account_dir, account_slug, atomic_write, read_json, write_json
-from kamkit.exceptions import KamkitError, ParameterError, RunInProgress
+from kamkit.artifacts import (
+    account_dir,
+    account_slug,
+    atomic_write,
+    read_json,
+    visible_controls,
+    write_json,
+)
+from kamkit.exceptions import FileSystemError, KamkitError, ParameterError, RunInProgress
 from kamkit.i18n import _, check_language
 from kamkit.narrative import notebook_key
 
@@ -110,7 +122,12 @@ class Task:
 
 @dataclass(frozen=True)
 class TaskResult:
-    """What became of a task: ``done``, ``skipped`` (unchanged) or ``failed``."""
+    """What became of a task: ``done``, ``skipped`` (unchanged) or ``failed``.
+
+    A failed task's ``error`` is the exception and its message's first line
+    (``ValueError: no goals``); ``cell`` says where in the notebook, as IPython does
+    (``Cell In[4], line 2: plan = account_plan(p, account_id)``).
+    """
 
     key: str
     stage: str
@@ -120,6 +137,7 @@ class TaskResult:
     error: str = ""
     output: str = ""
     html: str = ""
+    cell: str = ""
 
 
 @dataclass
@@ -147,7 +165,7 @@ class RunSummary:
         return sum(r.status == status for r in self.results)
 
     def render(self) -> str:
-        """A short report: counts, time, every failure with its last error line."""
+        """A short report: counts, time, every failure with its error and failing cell."""
         lines = [_("{done} notebooks run, {skipped} unchanged and skipped, {failed} failed, "
                    "in {seconds:.1f} s").format(done=self.count("done"),
                                                 skipped=self.count("skipped"),
@@ -159,6 +177,8 @@ class RunSummary:
             label = f"{who} ({name})" if name and name != who else who
             lines.append(_("FAILED {who}: {stage}: {error}").format(who=label, stage=r.stage,
                                                                    error=r.error))
+            if r.cell:
+                lines.append("    " + _("failing cell: {cell}").format(cell=r.cell))
             lines.append("    " + _("notebook: {path}").format(path=r.output))
         if self.index:
             lines.append(_("Report: {path}").format(path=self.index))
@@ -291,8 +311,15 @@ def _is_done(run_dir: Path, task: Task) -> bool:
             and Path(task.html).exists())
 
 
-def _mark_done(run_dir: Path, task: Task) -> None:
-    write_json(_stamp_path(run_dir, task), {"key": task.key, "digest": task.digest})
+def _mark_done(run_dir: Path, task: Task, result: TaskResult) -> TaskResult:
+    """Stamp a finished task; when the stamp cannot be written the task counts as failed
+    (it runs again next time) and the run goes on."""
+    try:
+        write_json(_stamp_path(run_dir, task), {"key": task.key, "digest": task.digest})
+    except FileSystemError as exc:
+        return dataclasses.replace(result, status="failed",
+                                   error=_error_line(type(exc).__name__, str(exc)))
+    return result
 
 
 # --------------------------------------------------------------------------------------
@@ -382,9 +409,48 @@ def _html(nb: Any, language: str) -> str:
     return re.sub(r"<html[^>]*>", tag, body, count=1)
 
 
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
-    return lines[-1] if lines else str(text)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# SyntaxError's message names the temporary file IPython compiled the cell from.
+_COMPILED_AS = re.compile(r" \([^()]*\.py, line \d+\)$")
+_CODE_WIDTH = 80
+
+
+def _error_line(ename: str, evalue: str) -> str:
+    """``ValueError: <the message's first line that says something>`` (not a ``^``)."""
+    for line in str(evalue).splitlines():
+        line = _COMPILED_AS.sub("", line.strip())
+        if any(ch.isalnum() for ch in line):
+            return f"{ename}: {line}"
+    return ename
+
+
+def _error_text(exc: BaseException) -> str:
+    """How a task's own exception is reported; a file error names its file and the fix."""
+    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileNotFoundError):
+        exc = FileSystemError.from_os_error(exc)
+    return _error_line(type(exc).__name__, str(exc))
+
+
+def _failing_cell(exc: Any) -> str:
+    """Where a notebook failed, as IPython says it: ``Cell In[4], line 2: <the code>``.
+
+    ``exc`` is papermill's execution error: the cell's execution count and source, and
+    the traceback, whose first frame gives the line in the cell.
+    """
+    number = exc.exec_count if exc.exec_count is not None else exc.cell_index
+    lines = str(exc.source or "").splitlines()
+    found = re.search(r"Cell In\[\d+\], line (\d+)", _ANSI.sub("", "\n".join(
+        exc.traceback or [])))
+    if found and 0 < int(found.group(1)) <= len(lines):
+        line = int(found.group(1))
+        where, code = f"Cell In[{number}], line {line}", lines[line - 1].strip()
+    else:
+        where = f"Cell In[{number}]"
+        code = next((c.strip() for c in lines if c.strip()
+                     and not c.strip().startswith("#")), "")
+    if len(code) > _CODE_WIDTH:
+        code = code[:_CODE_WIDTH - 1] + "\u2026"
+    return f"{where}: {code}" if code else where
 
 
 def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
@@ -409,10 +475,15 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
         source = translated(nbformat.read(task.notebook, as_version=4), task.narrative,
                             task.language)
     output = Path(task.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    html = Path(task.html)
     partial = output.with_name(f".{output.stem}.{os.getpid()}.partial.ipynb")
     started = time.perf_counter()
-    status, error = "done", ""
+    status, error, cell = "done", "", ""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where the account's folder should be
+        return dataclasses.asdict(TaskResult(task.key, task.stage, task.account_id, "failed",
+                                             0.0, _error_text(exc), str(output), str(html)))
     attempts = 0
     while True:
         attempts += 1
@@ -430,7 +501,8 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
                     execution_timeout=task.timeout)
             break
         except PapermillExecutionError as exc:
-            status, error = "failed", f"{exc.ename}: {_last_line(exc.evalue)}"
+            status, error, cell = "failed", _error_line(exc.ename, exc.evalue), \
+                _failing_cell(exc)
             break
         except Exception as exc:  # the kernel did not start or died: retry with a new one
             if attempts <= START_RETRIES and not partial.exists():
@@ -440,19 +512,24 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
                     global _FORK
                     _FORK = False  # the template is gone: plain kernels from now on
                 continue
-            status, error = "failed", f"{type(exc).__name__}: {_last_line(str(exc))}"
+            status, error = "failed", _error_text(exc)
             break
-    html = Path(task.html)
-    if partial.exists():
-        nb = _clean_executed(nbformat.read(str(partial), as_version=4))
-        text = nbformat.writes(nb) + "\n"
-        page = _html(nb, task.language)
-        atomic_write(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-        atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        partial.unlink(missing_ok=True)
+    try:
+        if partial.exists():
+            nb = _clean_executed(nbformat.read(str(partial), as_version=4))
+            text = nbformat.writes(nb) + "\n"
+            page = _html(nb, task.language)
+            atomic_write(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+            atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except Exception as exc:  # the disk is full, or papermill could not write it whole
+        # The notebook's own error, if any, comes first: it is what went wrong.
+        status, error = "failed", error or _error_text(exc)
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return dataclasses.asdict(TaskResult(task.key, task.stage, task.account_id, status,
                                          time.perf_counter() - started, error,
-                                         str(output), str(html)))
+                                         str(output), str(html), cell))
 
 
 # --------------------------------------------------------------------------------------
@@ -585,10 +662,9 @@ def _wait_all(runner: _Runner, tasks: list[Task], run_dir: Path,
             result = TaskResult(**fut.result())
         except Exception as exc:  # a worker died: the task failed, the run goes on
             result = TaskResult(task.key, task.stage, task.account_id, "failed", 0.0,
-                                f"{type(exc).__name__}: {_last_line(str(exc))}",
-                                task.output, task.html)
+                                _error_text(exc), task.output, task.html)
         if result.status == "done":
-            _mark_done(run_dir, task)
+            result = _mark_done(run_dir, task, result)
         results.append(result)
         progress(result)
     return results
@@ -617,8 +693,8 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(1)
             if result.status == "failed":
-                self.bar.write(_("failed: {key}: {error}").format(key=result.key,
-                                                                   error=result.error))
+                self.bar.write(visible_controls(_("failed: {key}: {error}").format(
+                    key=result.key, error=result.error)))
 
     def close(self) -> None:
         if self.bar is not None:
@@ -736,30 +812,55 @@ def run(portfolio: str | Path, out: str | Path = "reports", *,
     Returns
     -------
     RunSummary
+
+    Raises
+    ------
+    FileSystemError
+        A file of the run could not be written, or an input read (disk full, read-only,
+        no permission, a file where the run folder should be ...). Its ``summary`` holds
+        what ran before, when anything did; the finished notebooks are kept and stamped.
+    RunInProgress
+        Another run is writing to the same run folder.
     """
     from kamkit.portfolio import load
 
     started = time.perf_counter()
     language = check_language(language)
+    if workers is not None and int(workers) < 1:
+        raise ParameterError("workers", _("must be at least 1 (got {n})").format(n=workers))
+    workers = int(workers) if workers is not None else (os.cpu_count() or 1)
     portfolio_path = Path(portfolio).resolve()
-    data = load(portfolio_path)  # raises PortfolioValidationError for bad data
-    if accounts:
-        accounts = [data.check_account(a) for a in accounts]
-    workers = int(workers or os.cpu_count() or 1)
-    if workers < 1:
-        raise ParameterError("workers", _("at least 1"))
-    notebook_root = Path(notebooks).resolve() if notebooks else notebooks_dir()
-    stages = [s for s in stages if (notebook_root / s.notebook).exists()]
-    if not stages:
-        raise KamkitError(_("No notebook of the pipeline is in {path}.").format(
-            path=notebook_root))
-    name = account_slug(run_name or portfolio_path.stem)
-    run_dir = (Path(out).resolve() / name)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    with _RunLock(run_dir):
-        _sweep(run_dir)
-        return _run_locked(data, portfolio_path, run_dir, accounts, workers, scheduler, force,
-                           quiet, language, notebook_root, stages, started)
+    out_dir = Path(out).resolve()
+    run_dir = out_dir / account_slug(run_name or portfolio_path.stem)
+    try:
+        data = load(portfolio_path)  # raises PortfolioValidationError for bad data
+        if accounts:
+            accounts = [data.check_account(a) for a in accounts]
+        notebook_root = Path(notebooks).resolve() if notebooks else notebooks_dir()
+        stages = [s for s in stages if (notebook_root / s.notebook).exists()]
+        if not stages:
+            raise KamkitError(_("No notebook of the pipeline is in {path}.").format(
+                path=notebook_root))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        with _RunLock(run_dir):
+            _sweep(run_dir)
+            try:
+                return _run_locked(data, portfolio_path, run_dir, accounts, workers, scheduler,
+                                   force, quiet, language, notebook_root, stages, started)
+            except (FileSystemError, OSError):
+                with contextlib.suppress(OSError):
+                    _sweep(run_dir)  # nothing half-written stays behind
+                raise
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        # What the run writes lies under out; anything else it only reads.
+        action = "write" if exc.filename and _is_under(exc.filename, out_dir) else "read"
+        raise FileSystemError.from_os_error(exc, exc.filename or out_dir, action) from exc
+
+
+def _is_under(path: str | Path, folder: Path) -> bool:
+    return Path(os.path.abspath(path)).is_relative_to(folder)
 
 
 def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequence[str] | None,
@@ -833,7 +934,12 @@ def _finish(summary: RunSummary, started: float, data: Any, run_dir: Path,
             language: str) -> RunSummary:
     from kamkit.report import write_index
 
-    summary.index = write_index(run_dir, data, summary.results, language=language)
+    summary.seconds = time.perf_counter() - started
+    try:
+        summary.index = write_index(run_dir, data, summary.results, language=language)
+    except FileSystemError as exc:
+        exc.summary = summary  # the caller reports what ran before the page failed
+        raise
     summary.seconds = time.perf_counter() - started
     return summary
 

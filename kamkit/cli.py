@@ -1,7 +1,14 @@
 """The ``kamkit`` command: the same functions the notebooks call, from a terminal.
 
-Exit codes: 0 success; 1 a run finished but something in it failed; 2 the data or the
-arguments are wrong (the message says where; no traceback); 130 interrupted.
+Exit codes (:data:`EXIT_CODES`): 0 success; 1 a run finished but some notebooks failed
+(or the command could not finish, the message says why); 2 the data or the arguments are
+wrong (the message says where; no traceback); 3 another ``kamkit run`` is writing to the
+same run folder; 4 a file could not be read or written (disk full, read-only, no
+permission, a file where a folder should be); 130 interrupted.
+
+Everything printed passes through :func:`_say`: ids and names are the user's data, and
+their control characters (an escape sequence, a right-to-left override) are shown, not
+obeyed by the terminal.
 """
 
 from __future__ import annotations
@@ -10,16 +17,58 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from kamkit import __version__
-from kamkit.exceptions import DataError, KamkitError, ParameterError
+from kamkit.artifacts import CONTROLS, visible_controls
+from kamkit.exceptions import (
+    DataError,
+    FileSystemError,
+    KamkitError,
+    ParameterError,
+    RunInProgress,
+)
 from kamkit.i18n import LANGUAGES, NUMERALS, _, format_number, use_language, use_numerals
 
 __all__ = ["main", "build_parser"]
 
-EXIT_OK, EXIT_FAILED, EXIT_DATA, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_DATA, EXIT_BUSY, EXIT_FILES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+#: What each exit code means (``kamkit --help`` shows it too).
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_FAILED: "a run finished but some notebooks failed (the summary names each, with "
+                 "its failing cell), or the command could not finish",
+    EXIT_DATA: "the data or the arguments are wrong; the message says where",
+    EXIT_BUSY: "another kamkit run is writing to the same run folder",
+    EXIT_FILES: "a file could not be read or written (disk full, read-only, no "
+                "permission, a file where a folder should be)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl+C)",
+}
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def _say(text: object = "", *, file: TextIO | None = None, end: str = "\n",
+         data: bool = False) -> None:
+    """Print ``text`` with its control characters shown (:func:`visible_controls`).
+
+    ``data`` output (CSV) goes out unchanged when it is not read on a terminal (a file or
+    a pipe gets the data as it is).
+    """
+    out = file or sys.stdout
+    text = str(text)
+    if not (data and not out.isatty()):
+        text = visible_controls(text)
+    print(text, file=out, end=end)
+
+
+def _json(data: object) -> str:
+    """JSON text whose strings carry no raw control character (they become ``\\u202e``)."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _add_language(parser: argparse.ArgumentParser) -> None:
@@ -35,15 +84,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     report = validate(args.path)
     if not report.ok:
-        print(report.render(notices=not args.quiet), file=sys.stderr)
+        _say(report.render(notices=not args.quiet), file=sys.stderr)
         return EXIT_DATA
     portfolio = load(args.path)
     if not args.quiet:
         if report.warnings or report.notices:
-            print(report.render())
-            print()
-        print(portfolio.summary().render())
-    print(_("Valid: {path}").format(path=args.path))
+            _say(report.render())
+            _say()
+        _say(portfolio.summary().render())
+    _say(_("Valid: {path}").format(path=args.path))
     return EXIT_OK
 
 
@@ -55,7 +104,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     else:
         portfolio = synth.generate(accounts=args.accounts, years=args.years, seed=args.seed)
     out = synth.write(portfolio, Path(args.out), format=args.format, overwrite=args.force)
-    print(_("Wrote {n} accounts and {lines} transaction lines to {out}").format(
+    _say(_("Wrote {n} accounts and {lines} transaction lines to {out}").format(
         n=len(portfolio.accounts), lines=len(portfolio.transactions), out=out))
     return EXIT_OK
 
@@ -64,7 +113,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from kamkit.template import write_template
 
     out = write_template(Path(args.out), format=args.format, overwrite=args.force)
-    print(_("Wrote the empty portfolio template to {out}").format(out=out))
+    _say(_("Wrote the empty portfolio template to {out}").format(out=out))
     return EXIT_OK
 
 
@@ -75,7 +124,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                   workers=args.workers, scheduler=args.scheduler, force=args.force,
                   quiet=args.quiet, language=args.language or "en", run_name=args.run,
                   notebooks=args.notebooks)
-    print(summary.render(), file=sys.stderr if summary.failed else sys.stdout)
+    _say(summary.render(), file=sys.stderr if summary.failed else sys.stdout)
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
@@ -84,10 +133,10 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
     from kamkit.portfolio import load
 
     dossier = account_dossier(load(args.path), args.account_id)
-    print(dossier.render())
+    _say(dossier.render())
     if args.html:
         out = to_html(dossier, Path(args.html))
-        print(_("Wrote the dossier to {out}").format(out=out))
+        _say(_("Wrote the dossier to {out}").format(out=out))
     return EXIT_OK
 
 
@@ -106,21 +155,21 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                                             "NEW-FOLDER (the original is not changed)"))
         written = apply_action_list(args.path, args.account_id, args.update_actions, args.out,
                                     overwrite=args.force)
-        print(_("Wrote the portfolio with the updated actions of {account} to {out}").format(
+        _say(_("Wrote the portfolio with the updated actions of {account} to {out}").format(
             account=args.account_id, out=written))
         portfolio = load(written)
     else:
         if args.out:
             raise ParameterError("--out", _("--out goes with --update-actions"))
         portfolio = load(args.path)
-    print(plan_text(portfolio, args.account_id))
+    _say(plan_text(portfolio, args.account_id))
     if args.html:
         out = write_plan_html(portfolio, args.account_id, args.html, overwrite=args.force)
-        print(_("Wrote the plan to {out}").format(out=out))
+        _say(_("Wrote the plan to {out}").format(out=out))
     if args.actions_xlsx:
         out = write_action_list(portfolio, args.account_id, args.actions_xlsx,
                                 overwrite=args.force)
-        print(_("Wrote the action list to {out}").format(out=out))
+        _say(_("Wrote the action list to {out}").format(out=out))
     return EXIT_OK
 
 
@@ -132,13 +181,13 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
     if args.action == "build":
         out = editions.build_handout(args.out, language=language, html=args.html,
                                      force=args.force, portfolio=args.portfolio)
-        print(_("Wrote the participant edition to {out}").format(out=out))
+        _say(_("Wrote the participant edition to {out}").format(out=out))
     elif args.action == "html":
         out = editions.build_html(args.out, edition=args.edition, language=language,
                                   force=args.force)
-        print(_("Wrote the static HTML edition to {out}").format(out=out))
+        _say(_("Wrote the static HTML edition to {out}").format(out=out))
     else:
-        print(agenda_markdown(), end="")
+        _say(agenda_markdown(), end="")
     return EXIT_OK
 
 
@@ -168,7 +217,6 @@ def _pairs(option: str, text: str | None, numbers: bool) -> dict[str, object]:
 
 
 def _cmd_identify(args: argparse.Namespace) -> int:
-    import json
 
     from kamkit import identification as idn
     from kamkit.artifacts import to_jsonable
@@ -189,11 +237,12 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                           force_in=force_in, force_out=force_out)
     if args.format == "json":
         data = idn.result_data(result, idn.portfolio_matrix(result))
-        print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2, sort_keys=True))
+        _say(_json(to_jsonable(data)))
     elif args.format == "csv":
         columns = ["score_rank", "account_id", "name", "revenue_12m", "score", "selected",
                    "rank", "group", "decision", "reason", "missing"]
-        sys.stdout.write(result.table[columns].to_csv(index=False, lineterminator="\n"))
+        _say(result.table[columns].to_csv(index=False, lineterminator="\n"), end="",
+             data=True)
     else:
         cur = portfolio.currency
         sections = [
@@ -208,19 +257,18 @@ def _cmd_identify(args: argparse.Namespace) -> int:
              ["account_id", "name", "score", "potential_score", "reason"]),
         ]
         for title, frame, columns in sections:
-            print(title)
+            _say(title)
             if frame.empty:
-                print("  \u2013")
+                _say("  \u2013")
             else:
-                print(table(frame, columns=columns, currency=cur).to_string())
-            print()
-        print(_("Weights: {weights}").format(weights=", ".join(
+                _say(table(frame, columns=columns, currency=cur).to_string())
+            _say()
+        _say(_("Weights: {weights}").format(weights=", ".join(
             f"{name} {format_number(value, 2)}" for name, value in result.weights.items())))
     return EXIT_OK
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    import json
 
     from kamkit import evaluation
     from kamkit.portfolio import load
@@ -231,31 +279,29 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     result = evaluation.evaluate(portfolio, args.account_id, weights=weights,
                                  period_months=args.period_months)
     if args.format == "json":
-        print(json.dumps(evaluation.result_data(result), ensure_ascii=False, indent=2,
-                         sort_keys=True))
+        _say(_json(evaluation.result_data(result)))
         return EXIT_OK
-    print(result.render())
-    print()
-    print(_("Health components"))
-    print(table(result.health.components, columns=["component", "measured", "score", "weight",
+    _say(result.render())
+    _say()
+    _say(_("Health components"))
+    _say(table(result.health.components, columns=["component", "measured", "score", "weight",
                                                    "points", "drive"]).to_string())
     if len(result.goals):
-        print()
-        print(_("Goal attainment"))
-        print(table(result.goals, columns=["goal_id", "metric", "baseline", "target",
+        _say()
+        _say(_("Goal attainment"))
+        _say(table(result.goals, columns=["goal_id", "metric", "baseline", "target",
                                            "current", "measured_by", "progress",
                                            "time_elapsed", "goal_status"],
                     currency=portfolio.currency).to_string())
-    print()
-    print(_("Customer lifetime value"))
-    print(table(result.clv, columns=["scenario", "retention", "discount_rate",
+    _say()
+    _say(_("Customer lifetime value"))
+    _say(table(result.clv, columns=["scenario", "retention", "discount_rate",
                                      "margin_growth", "clv_multiple", "clv"],
                 currency=portfolio.currency).to_string())
     return EXIT_OK
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    import json
 
     from kamkit import review
     from kamkit.portfolio import load
@@ -267,11 +313,10 @@ def _cmd_review(args: argparse.Namespace) -> int:
     result = review.portfolio_review(portfolio, args.run_dir,
                                      period_months=args.period_months)
     if args.format == "json":
-        print(json.dumps(review.review_data(result), ensure_ascii=False, indent=2,
-                         sort_keys=True))
+        _say(_json(review.review_data(result)))
         return EXIT_OK
-    print(result.summary())
-    print(result.source_text())
+    _say(result.summary())
+    _say(result.source_text())
     sections = [
         (_("Health of the key accounts"), result.health,
          ["rank", "account_id", "name", "owner", "health_score", "health_band",
@@ -285,9 +330,9 @@ def _cmd_review(args: argparse.Namespace) -> int:
          ["account_id", "result", "problem", "detail"]),
     ]
     for title, frame, columns in sections:
-        print()
-        print(title)
-        print(table(frame, columns=columns).to_string() if len(frame) else "  \u2013")
+        _say()
+        _say(title)
+        _say(table(frame, columns=columns).to_string() if len(frame) else "  \u2013")
     return EXIT_OK
 
 
@@ -296,7 +341,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kamkit",
         description="Key Account Management kit: validate portfolios, identify key "
-                    "accounts, run the per-account notebooks and reports.")
+                    "accounts, run the per-account notebooks and reports.",
+        epilog="exit codes:\n" + "\n".join(f"  {code:<4} {text}"
+                                            for code, text in EXIT_CODES.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"kamkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -316,7 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "portfolio review; write executed notebooks, HTML pages "
                                    "and index.html under OUT/RUN. Unchanged notebooks are not "
                                    "run again. Exit code 0 when all succeeded, 1 when any "
-                                   "notebook failed, 2 when the data is invalid.")
+                                   "notebook failed, 2 when the data or an argument is "
+                                   "invalid, 3 when another run is writing to the run "
+                                   "folder, 4 when a file cannot be read or written (see "
+                                   "kamkit --help).")
     p.add_argument("portfolio", help="portfolio folder or .xlsx workbook")
     p.add_argument("--out", default="reports", help="parent folder of the run (default: "
                                                     "reports)")
@@ -324,8 +375,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                "portfolio's name)")
     p.add_argument("--accounts", nargs="+", metavar="ID", help="run these accounts instead "
                                                                "of the selected key accounts")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: "
-                                                             "number of cores)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes, at least 1 "
+                                                             "(default: number of cores)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://host:8786")
     p.add_argument("--force", action="store_true", help="run every notebook again")
@@ -483,6 +534,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _file_error(command: str, exc: FileSystemError) -> int:
+    """Report a file that could not be read or written, after what a run had done."""
+    if exc.summary is not None:
+        _say(exc.summary.render(), file=sys.stderr)
+    _say(_("kamkit {command}: {message}").format(command=command, message=exc),
+         file=sys.stderr)
+    if exc.summary is not None:
+        _say(_("The notebooks that finished are kept; once the problem is solved, the same "
+               "command completes the run."), file=sys.stderr)
+    return EXIT_FILES
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kamkit`` command; return its exit code."""
     parser = build_parser()
@@ -493,23 +556,31 @@ def main(argv: Sequence[str] | None = None) -> int:
           use_numerals(getattr(args, "numerals", None))):
         try:
             return int(args.handler(args))
+        except FileSystemError as exc:
+            return _file_error(args.command, exc)
+        except RunInProgress as exc:
+            _say(_("kamkit {command}: {message}").format(command=args.command, message=exc),
+                 file=sys.stderr)
+            return EXIT_BUSY
         except DataError as exc:
-            print(str(exc), file=sys.stderr)
+            _say(str(exc), file=sys.stderr)
             return EXIT_DATA
         except ParameterError as exc:
-            print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
+            _say(_("kamkit {command}: {message}").format(command=args.command, message=exc),
                   file=sys.stderr)
             return EXIT_DATA
         except FileNotFoundError as exc:
-            print(_("kamkit {command}: no such file or folder: {path}").format(
+            _say(_("kamkit {command}: no such file or folder: {path}").format(
                 command=args.command, path=exc.filename or exc), file=sys.stderr)
             return EXIT_DATA
+        except OSError as exc:  # a command that reads and writes without atomic_write
+            return _file_error(args.command, FileSystemError.from_os_error(exc, action=""))
         except KamkitError as exc:
-            print(_("kamkit {command}: {message}").format(command=args.command, message=exc),
+            _say(_("kamkit {command}: {message}").format(command=args.command, message=exc),
                   file=sys.stderr)
             return EXIT_FAILED
         except KeyboardInterrupt:
-            print(_("Interrupted."), file=sys.stderr)
+            _say(_("Interrupted."), file=sys.stderr)
             return EXIT_INTERRUPTED
 
 

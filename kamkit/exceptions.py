@@ -2,14 +2,18 @@
 
 Data errors (:class:`DataError` and its children) are the user's to fix: the CLI prints
 their message without a traceback and exits with code 2. Parameter errors
-(:class:`ParameterError`) say which argument was wrong and what was expected. Every
+(:class:`ParameterError`) say which argument was wrong and what was expected.
+:class:`FileSystemError` is a file that could not be read or written (disk full,
+read-only, no permission, a file where a folder should be): exit code 4. Every
 exception pickles with its arguments intact, because notebooks run in worker processes
 and on Dask workers, and an error must arrive at the parent as it was raised.
 """
 
 from __future__ import annotations
 
+import errno as _errno
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,6 +27,7 @@ __all__ = [
     "UnknownAccountError",
     "ParameterError",
     "EditionError",
+    "FileSystemError",
 ]
 
 
@@ -111,3 +116,90 @@ class EditionError(KamkitError):
 
     The message names the notebook cell or the folder, and what to do.
     """
+
+
+class FileSystemError(KamkitError):
+    """A file or folder could not be read or written; the message says which and what to do.
+
+    Raised instead of a bare :class:`OSError` where kamkit writes (every file goes through
+    :func:`kamkit.artifacts.atomic_write`) and where a run reads its inputs: disk full,
+    read-only file system, no permission, a file where a folder should be or the reverse.
+
+    Parameters
+    ----------
+    errno : int or None
+        The operating system's error number (``errno.ENOSPC`` ...).
+    reason : str
+        The operating system's description, for errors without advice of their own.
+    path : str
+        The file or folder kamkit was reading or writing.
+    action : {"write", "read", ""}
+        What kamkit was doing; ``""`` when it is not known.
+    summary : object, optional
+        What a run had done before it stopped (a :class:`kamkit.batch.RunSummary`).
+
+    Examples
+    --------
+    >>> import errno
+    >>> print(FileSystemError(errno.ENOSPC, "No space left on device", "out/index.html"))
+    Could not write out/index.html. The disk is full (or your quota is used up): free some \
+space, or write somewhere else, and try again.
+    """
+
+    def __init__(self, errno: int | None, reason: str, path: str, action: str = "write",
+                 summary: Any = None) -> None:
+        self.errno = errno
+        self.reason = reason
+        self.path = str(path)
+        self.action = action
+        self.summary = summary
+        super().__init__(errno, reason, self.path)
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: str | Path | None = None,
+                      action: str = "write") -> FileSystemError:
+        """The error for ``exc``, naming ``path`` (default: the file the error names)."""
+        name = path if path is not None else (exc.filename or exc.filename2 or "")
+        return cls(exc.errno, exc.strerror or str(exc), str(name), action)
+
+    def __str__(self) -> str:
+        from kamkit.i18n import _
+
+        path = self.path
+        head = {"read": _("Could not read {path}."), "write": _("Could not write {path}.")}.get(
+            self.action, _("Could not use {path}.")).format(path=path)
+        code = self.errno
+        if code in (_errno.ENOSPC, getattr(_errno, "EDQUOT", -1)):
+            why = _("The disk is full (or your quota is used up): free some space, or write "
+                    "somewhere else, and try again.")
+        elif code == _errno.EROFS:
+            why = _("The file system is read-only: write somewhere else.")
+        elif code in (_errno.EACCES, _errno.EPERM):
+            why = {"read": _("Permission denied: make it readable for your user and try "
+                             "again."),
+                   "write": _("Permission denied: write somewhere you may write to, or "
+                              "change the folder's permissions.")}.get(
+                self.action, _("Permission denied: check the permissions of the file and "
+                               "of its folder."))
+        elif code == _errno.ENOTDIR:
+            why = _("{blocker} is a file where a folder should be: move or rename it, or "
+                    "write somewhere else.").format(blocker=_blocking_file(path))
+        elif code == _errno.EISDIR:
+            why = _("There is a folder where a file should be: move or rename the folder.")
+        elif code == _errno.EEXIST:
+            why = _("There is a file where a folder should be: move or rename the file, or "
+                    "write somewhere else.")
+        else:
+            why = self.reason
+        return f"{head} {why}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.errno, self.reason, self.path, self.action, self.summary))
+
+
+def _blocking_file(path: str) -> str:
+    """The file among ``path`` and its parents that stands where a folder should be."""
+    for candidate in (Path(path), *Path(path).parents):
+        if candidate.exists() and not candidate.is_dir():
+            return str(candidate)
+    return path

@@ -1,10 +1,13 @@
 """Standalone HTML documents: dossiers, plans, report pages.
 
 One renderer serves every document kamkit writes, so they look alike and are safe alike:
-every string from the data is escaped (Jinja2 autoescape), tables come from
-:func:`kamkit.present.table`, figures are embedded as PNG data, and the page carries the
-reader's language and direction (``<html lang="fa" dir="rtl">`` for Persian). A document
-is one self-contained file: it opens offline and can be sent by e-mail.
+every string from the data is escaped (Jinja2 autoescape), its control characters shown
+rather than obeyed (:func:`kamkit.artifacts.visible_controls`: a right-to-left override
+in a name cannot reverse the page around it), tables come from
+:func:`kamkit.present.table` with names and ids isolated in ``<bdi>``, figures are
+embedded as PNG data, and the page carries the reader's language and direction
+(``<html lang="fa" dir="rtl">`` for Persian). A document is one self-contained file: it
+opens offline and can be sent by e-mail.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from kamkit.artifacts import atomic_write
+from kamkit.artifacts import atomic_write, visible_controls
 from kamkit.i18n import _, check_language, text_direction, use_language
 
 __all__ = ["Paragraph", "Table", "Figure", "Notice", "Section", "Document", "render",
@@ -140,22 +143,25 @@ nav ul { padding-inline-start: 1.2rem; }
 </html>
 """
 
+def _text(value: object) -> object:
+    """Text for the page: control characters shown (escaping follows); markup as it is."""
+    return value if isinstance(value, Markup) or not isinstance(value, str) else \
+        visible_controls(value)
+
+
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
-                   keep_trailing_newline=True)
+                   keep_trailing_newline=True, finalize=_text)
 _TEMPLATE = _ENV.from_string(_PAGE)
-
-
-def _escape(text: str) -> Markup:
-    return Markup.escape(text)
 
 
 def _block(block: Block, currency: str | None) -> Markup:
     if isinstance(block, Paragraph):
-        paras = [p.strip() for p in block.text.split("\n\n") if p.strip()]
+        paras = [p.strip() for p in visible_controls(block.text).split("\n\n") if p.strip()]
         return Markup("").join(
             Markup("<p>{}</p>").format(Markup("<br>\n").join(p.splitlines())) for p in paras)
     if isinstance(block, Notice):
-        return Markup('<div class="notice {}">{}</div>').format(block.level, block.text)
+        return Markup('<div class="notice {}">{}</div>').format(block.level,
+                                                                 _text(block.text))
     if isinstance(block, Table):
         return _table(block, currency)
     if isinstance(block, Figure):
@@ -163,7 +169,7 @@ def _block(block: Block, currency: str | None) -> Markup:
 
         data = base64.b64encode(to_png(block.figure)).decode("ascii")  # type: ignore[arg-type]
         alt = block.alt or title_of(block.figure)  # type: ignore[arg-type]
-        return Markup('<img alt="{}" src="data:image/png;base64,{}">').format(alt, data)
+        return Markup('<img alt="{}" src="data:image/png;base64,{}">').format(_text(alt), data)
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
@@ -178,21 +184,26 @@ def _safe_href(href: object) -> str | None:
 
 
 def _table(block: Table, currency: str | None) -> Markup:
-    from kamkit.present import label, table
+    from kamkit.present import field, label, table
 
     names = list(block.columns) if block.columns is not None else [
         c for c in block.frame.columns if c not in block.links.values()]
     shown = table(block.frame, columns=names, currency=currency)
+    # Free text (names, ids, titles) takes its direction from itself, apart from the
+    # page's: a Persian name in an English table, or the reverse, keeps its letters and
+    # its neighbours in order. Numbers and categories follow the page.
+    isolated = [field(c).fmt == "text" for c in names]
     out = [Markup("<table>")]
     if block.caption:
-        out.append(Markup("<caption>{}</caption>").format(block.caption))
+        out.append(Markup("<caption>{}</caption>").format(_text(block.caption)))
     out.append(Markup("<thead><tr>") + Markup("").join(
-        Markup("<th>{}</th>").format(label(c)) for c in names) + Markup("</tr></thead>"))
+        Markup("<th>{}</th>").format(_text(label(c))) for c in names) + Markup("</tr></thead>"))
     out.append(Markup("<tbody>"))
     for i in range(len(shown)):
         cells = []
         for j, name in enumerate(names):
             text = shown.iat[i, j]
+            text = Markup("<bdi>{}</bdi>").format(_text(text)) if isolated[j] else _text(text)
             href = _safe_href(block.frame[block.links[name]].iloc[i]) if name in block.links \
                 else None
             cell = Markup('<a href="{}">{}</a>').format(href, text) if href else \

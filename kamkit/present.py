@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kamkit.artifacts import visible_controls
 from kamkit.i18n import (
     N_,
     _,
@@ -183,8 +184,9 @@ def table(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
         names = list(columns) if columns is not None else list(data.columns)
         # Built by position, then labelled: two columns may share a label ("goal_id" and
         # "goal" are both "Goal") and a dict keyed by label would silently drop one.
-        out = pd.DataFrame({i: _format(data[c], field(c), currency).to_numpy()
-                            for i, c in enumerate(names)})
+        # Control characters in the data are shown, not obeyed (visible_controls).
+        out = pd.DataFrame({i: _format(data[c], field(c), currency).map(
+            visible_controls).to_numpy() for i, c in enumerate(names)})
         out.columns = [label(c) for c in names]
         out.index = pd.RangeIndex(1, len(out) + 1)
         return out

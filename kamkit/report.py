@@ -39,6 +39,7 @@ register_fields({
     "page": Field(N_("Page"), "text"),
     "run_status": Field(N_("Status"), "text"),
     "error": Field(N_("Error"), "text"),
+    "failed_cell": Field(N_("Failing cell"), "text"),
     "health_band": Field(N_("Health"), "category"),
     "key_account": Field(N_("Key account"), "bool"),
 })
@@ -88,6 +89,12 @@ def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
     portfolio : Portfolio
     results : sequence of TaskResult
     language : str
+
+    Raises
+    ------
+    FileSystemError
+        When the page cannot be written (disk full, no permission, a folder named
+        ``index.html`` in the way); nothing half-written is left.
     """
     with use_language(language):
         names = dict(zip(portfolio.accounts["account_id"], portfolio.accounts["name"],
@@ -100,7 +107,7 @@ def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
             if r.status == "failed":
                 failures.append({"account_id": r.account_id or "",
                                  "page": _(STAGE_LABELS.get(r.stage, r.stage)),
-                                 "error": r.error,
+                                 "error": r.error, "failed_cell": getattr(r, "cell", ""),
                                  "href": _href(run_dir, r.output) if Path(r.output).exists()
                                  else ""})
             if r.account_id is None:
@@ -141,10 +148,13 @@ def write_index(run_dir: Path, portfolio: Any, results: Sequence[Any], *,
             sections.append(html.Section(_("Failures"), [
                 html.Notice(_("These notebooks failed; each is kept with the error marked at "
                               "the failing cell."), "alert"),
-                html.Table(pd.DataFrame(failures), columns=["account_id", "page", "error"],
+                html.Table(pd.DataFrame(failures),
+                           columns=["account_id", "page", "error", "failed_cell"],
                            links={"page": "href"})]))
         doc = html.Document(
-            title=_("{portfolio}: key account reports").format(portfolio=portfolio.meta.name),
+            # The name is isolated: whatever its script, the title keeps its order.
+            title=_("{portfolio}: key account reports").format(
+                portfolio=f"\u2068{portfolio.meta.name}\u2069"),
             sections=sections,
             facts=[(_("As of"), format_date(portfolio.as_of)),
                    (_("Currency"), portfolio.currency or "\u2013")],
