@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import json
 import os
@@ -66,6 +67,9 @@ __all__ = ["Stage", "Task", "TaskResult", "RunSummary", "DEFAULT_STAGES", "plan_
 STATE_DIR = ".kamkit"
 IDENTIFICATION_FILE = "identification.json"
 START_RETRIES = 2
+# Errors of the file system that a retry with a new kernel cannot cure.
+_FS_REFUSALS = frozenset({errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM,
+                          errno.EDQUOT})
 
 
 @dataclass(frozen=True)
@@ -505,7 +509,9 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
                 _failing_cell(exc)
             break
         except Exception as exc:  # the kernel did not start or died: retry with a new one
-            if attempts <= START_RETRIES and not partial.exists():
+            # ... unless the file system refused: a new kernel would meet it again.
+            if attempts <= START_RETRIES and not partial.exists() \
+                    and getattr(exc, "errno", None) not in _FS_REFUSALS:
                 from kamkit.kernels import ForkServerUnavailable
 
                 if isinstance(exc, ForkServerUnavailable):
