@@ -501,8 +501,7 @@ def stop_kernel(km: Any) -> None:
             process.kill()
         with contextlib.suppress(Exception):
             process.wait(timeout=10)
-    with contextlib.suppress(Exception):
-        km.cleanup_resources()
+    # The connection file and sockets go with the kernel's folder (running_kernel).
 
 
 @contextlib.contextmanager
