@@ -38,8 +38,12 @@ from kamkit.schema import (
     RELATIONSHIP_STAGES,
 )
 
-__all__ = ["Field", "Table", "register_fields", "register_values", "field", "label",
+__all__ = ["Field", "Table", "NO_TEX", "register_fields", "register_values", "field", "label",
            "value_label", "table", "FORMATS"]
+
+#: HTML classes that tell MathJax 2 and 3 to leave an element's ``$`` alone: for any
+#: kamkit HTML that shows data in a notebook (tables, the SMART checker's verdict).
+NO_TEX = "tex2jax_ignore mathjax_ignore"
 
 FORMATS = ("text", "category", "money", "number", "int", "percent", "score", "date", "bool")
 

@@ -156,3 +156,27 @@ def test_summing_parquet_reader_refuses_amounts_whose_sums_overflow(small, tmp_p
     [error] = info.value.report.errors
     assert error.message().startswith('transactions.parquet, column "revenue", records 1, 2: '
                                       "expected a number between")
+
+
+def test_goal_values_beyond_the_limit_are_refused_naming_the_goal_row(tmp_path):
+    from kamkit.synth import company_x
+
+    folder = save(company_x(), tmp_path / "cx", "csv")
+    goals = pd.read_csv(folder / "goals.csv", dtype=str)
+    goals.loc[1, "target"] = "1e26"
+    goals.to_csv(folder / "goals.csv", index=False)
+    [error] = kamkit.validate(folder).errors
+    assert error.message().startswith('goals.csv, column "target", row 3: expected a number '
+                                      "between")
+    assert 'found "1e26"' in error.message()
+
+
+@pytest.mark.parametrize("value", [1e26, -1e30, 1.7976931348623157e308])
+@pytest.mark.parametrize("language", ["en", "fa", "pl", "ru"])
+def test_any_finite_number_is_written_out(value, language):
+    from kamkit.i18n import format_money, format_number, format_percent
+
+    text = format_number(value, 2, language, numerals="native")
+    assert len(text) > 26
+    assert format_money(value, "EUR", language=language).endswith("EUR")
+    assert format_percent(value / 1000, 1, language)
