@@ -180,3 +180,11 @@ def test_any_finite_number_is_written_out(value, language):
     assert len(text) > 26
     assert format_money(value, "EUR", language=language).endswith("EUR")
     assert format_percent(value / 1000, 1, language)
+
+
+@pytest.mark.parametrize("answer", ["inf", "1e999", float("-inf")])
+def test_an_infinite_workshop_answer_is_no_whole_number(answer):
+    from kamkit.workshop.checks import AnswerError, read_number
+
+    with pytest.raises(AnswerError, match="is not a whole number"):
+        read_number(answer, whole=True, minimum=0, maximum=10)
