@@ -375,7 +375,8 @@ def _reachable(date: pd.Timestamp) -> pd.Timestamp:
     OutOfBoundsDatetime is a ValueError: a goal "by H1 9999" then names no date, like a
     goal "by 2027-02-30", instead of failing every later subtraction of dates.
     """
-    return date.as_unit("ns")
+    date.as_unit("ns")  # raises beyond 2262-04-11
+    return date
 
 
 def _after(as_of: pd.Timestamp, n: int, unit: str) -> pd.Timestamp | None:
