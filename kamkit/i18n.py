@@ -25,6 +25,7 @@ import contextlib
 import contextvars
 import copy
 import datetime as _dt
+import decimal
 import functools
 import math
 from collections.abc import Callable, Iterator
@@ -336,8 +337,19 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+#: Digits Babel may keep while it rounds: enough for any float (up to 1.8e308) with its
+#: decimals. Python's default of 28 made a value of 1e26 or more raise
+#: ``decimal.InvalidOperation`` instead of being written out.
+_DIGITS_KEPT = 400
+
+
 def _apply(pattern, value: float, code: str, numerals: str) -> str:  # noqa: ANN001
     """Apply a Babel number pattern with the digits and symbols of ``numerals``."""
+    with decimal.localcontext(prec=_DIGITS_KEPT):
+        return _apply_babel(pattern, value, code, numerals)
+
+
+def _apply_babel(pattern, value: float, code: str, numerals: str) -> str:  # noqa: ANN001
     locale = _locale(code)
     if numerals == "native" and _native_digits(code):
         system = locale.default_numbering_system

@@ -6,6 +6,11 @@ report, :func:`table` turns it into text in the reader's language: each column i
 looked up in the field registry (label and format), each category value in the value
 registry. Modules register what they add with :func:`register_fields` and
 :func:`register_values`, next to the code that produces the columns.
+
+The cells are data, shown as written: a ``$`` in an account name is a dollar sign. A
+notebook's HTML (JupyterLab, and the report pages nbconvert makes) runs MathJax over the
+page, which would set ``$5 and $6`` as TeX; a :class:`Table` marks its HTML so MathJax
+leaves it alone.
 """
 
 from __future__ import annotations
@@ -34,8 +39,12 @@ from kamkit.schema import (
     RELATIONSHIP_STAGES,
 )
 
-__all__ = ["Field", "register_fields", "register_values", "field", "label", "value_label",
-           "table", "FORMATS"]
+__all__ = ["Field", "Table", "NO_TEX", "register_fields", "register_values", "field", "label",
+           "value_label", "table", "FORMATS"]
+
+#: HTML classes that tell MathJax 2 and 3 to leave an element's ``$`` alone: for any
+#: kamkit HTML that shows data in a notebook (tables, the SMART checker's verdict).
+NO_TEX = "tex2jax_ignore mathjax_ignore"
 
 FORMATS = ("text", "category", "money", "number", "int", "percent", "score", "date", "bool")
 
@@ -148,6 +157,35 @@ def _num(v: object) -> float | None:
     return None if f != f else f
 
 
+class Table(pd.DataFrame):
+    """A table for reading (what :func:`table` returns): a DataFrame whose HTML is no TeX.
+
+    MathJax (in JupyterLab and in nbconvert's HTML pages) typesets ``$...$`` anywhere on a
+    page unless an element has the class ``tex2jax_ignore`` (MathJax 2) or
+    ``mathjax_ignore`` (MathJax 3). pandas adds both when ``display.html.use_mathjax``
+    is off; a :class:`Table` turns it off for its own HTML only, so the reader's other
+    tables are untouched. Anything computed from a Table is a plain DataFrame again.
+
+    Examples
+    --------
+    >>> t = Table({"Account": ["$5 and $6"]})
+    >>> "mathjax_ignore" in t._repr_html_() and "$5 and $6" in t.to_html()
+    True
+    """
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str | None:
+        with pd.option_context("display.html.use_mathjax", False):
+            return super()._repr_html_()
+
+    def to_html(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201, D102 - as pandas'
+        with pd.option_context("display.html.use_mathjax", False):
+            return super().to_html(*args, **kwargs)
+
+
 def table(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
           currency: str | None = None, language: str | None = None,
           index: bool = False) -> pd.DataFrame:
@@ -168,9 +206,10 @@ def table(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
 
     Returns
     -------
-    DataFrame
-        Same rows, every cell a string, headers translated; the index is a plain
-        1..n range so the display carries no internal labels.
+    Table
+        A DataFrame: same rows, every cell a string, headers translated; the index is a
+        plain 1..n range so the display carries no internal labels. Its HTML is marked
+        so MathJax leaves a ``$`` in the data alone.
 
     Examples
     --------
@@ -185,7 +224,7 @@ def table(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
         # Built by position, then labelled: two columns may share a label ("goal_id" and
         # "goal" are both "Goal") and a dict keyed by label would silently drop one.
         # Control characters in the data are shown, not obeyed (visible_controls).
-        out = pd.DataFrame({i: _format(data[c], field(c), currency).map(
+        out = Table({i: _format(data[c], field(c), currency).map(
             visible_controls).to_numpy() for i, c in enumerate(names)})
         out.columns = [label(c) for c in names]
         out.index = pd.RangeIndex(1, len(out) + 1)

@@ -36,6 +36,7 @@ __all__ = [
     "BUYING_ROLES",
     "ATTITUDES",
     "DOC_TYPES",
+    "MAX_MAGNITUDE",
     "normalise_header",
 ]
 
@@ -55,6 +56,12 @@ BUYING_ROLES = ("economic_buyer", "technical_buyer", "user_buyer", "coach", "inf
 ATTITUDES = ("sponsor", "supporter", "neutral", "skeptic", "anti_sponsor")
 #: Kinds of transaction document; see :data:`TRANSACTION_SIGN_RULE`.
 DOC_TYPES = ("invoice", "return", "credit_note")
+
+#: The largest size, either way, of any number or amount in a table (10**18, a million
+#: million million). Far above any real amount, even in a currency of small units such
+#: as the rial, and small enough that sums over billions of lines stay finite and whole
+#: numbers fit a 64-bit integer; ``inf``, ``nan`` and ``1e309`` are no numbers at all.
+MAX_MAGNITUDE = 1e18
 
 TRANSACTION_SIGN_RULE = N_(
     "invoice lines sell goods: quantity above 0, revenue and cost 0 or more; return lines "

@@ -369,6 +369,26 @@ def _next_end(as_of: pd.Timestamp, month: int) -> pd.Timestamp:
     return end if end > as_of else _month_end(as_of.year + 1, month)
 
 
+def _reachable(date: pd.Timestamp) -> pd.Timestamp:
+    """``date`` if kamkit can compute with it (to 2262), else OutOfBoundsDatetime.
+
+    OutOfBoundsDatetime is a ValueError: a goal "by H1 9999" then names no date, like a
+    goal "by 2027-02-30", instead of failing every later subtraction of dates.
+    """
+    date.as_unit("ns")  # raises beyond 2262-04-11
+    return date
+
+
+def _after(as_of: pd.Timestamp, n: int, unit: str) -> pd.Timestamp | None:
+    """``as_of`` plus ``n`` months (``m``), quarters, years or weeks; None if unreachable."""
+    try:
+        offset = {"m": pd.DateOffset(months=n), "q": pd.DateOffset(months=3 * n),
+                  "y": pd.DateOffset(years=n), "w": pd.DateOffset(weeks=n)}[unit]
+        return _reachable(pd.Timestamp(as_of + offset))
+    except (ValueError, OverflowError):  # "in the next 99999 years"
+        return None
+
+
 def _find_dates(text: str, as_of: pd.Timestamp | None
                 ) -> tuple[pd.Timestamp | None, str | None, list[tuple[int, int]]]:
     """The deadline the text gives, the snippet it came from, and every date span."""
@@ -402,7 +422,8 @@ def _find_dates(text: str, as_of: pd.Timestamp | None
                     date = pd.Timestamp(year=year or as_of.year, month=12, day=31)
                 else:  # "by 2027": the end of that year
                     date = pd.Timestamp(year=year, month=12, day=31)
-            except (ValueError, KeyError, TypeError):
+                date = _reachable(date)
+            except (ValueError, KeyError, TypeError, OverflowError):
                 continue
             spans.append((m.start(), m.end()))
             found.append((m.start(), date, m.group(0).strip()))
@@ -415,20 +436,19 @@ def _find_dates(text: str, as_of: pd.Timestamp | None
         if m and m.group("unit").lower().startswith(("month", "quarter", "year", "week")):
             n_text = (m.group("n") or "1").lower()
             n = int(n_text) if n_text.isdigit() else _NUMBER_WORDS[n_text]
-            unit = m.group("unit").lower()
-            offset = {"m": pd.DateOffset(months=n), "q": pd.DateOffset(months=3 * n),
-                      "y": pd.DateOffset(years=n), "w": pd.DateOffset(weeks=n)}[unit[0]]
-            spans.append((m.start(), m.end()))
-            return pd.Timestamp(as_of + offset), m.group(0).strip(), spans
+            date = _after(as_of, n, m.group("unit").lower()[0])
+            if date is not None:
+                spans.append((m.start(), m.end()))
+                return date, m.group(0).strip(), spans
         m = _RELATIVE_INTL.search(text)
         if m:
             n_text = (m.group("n") or "1").lower()
             n = int(n_text) if n_text.isdigit() else _NUMBER_WORDS_INTL[n_text]
             unit = next(k for k, _v in _UNITS_INTL if m.group(k))
-            offset = {"m": pd.DateOffset(months=n), "q": pd.DateOffset(months=3 * n),
-                      "y": pd.DateOffset(years=n), "w": pd.DateOffset(weeks=n)}[unit]
-            spans.append((m.start(), m.end()))
-            return pd.Timestamp(as_of + offset), m.group(0).strip(), spans
+            date = _after(as_of, n, unit)
+            if date is not None:
+                spans.append((m.start(), m.end()))
+                return date, m.group(0).strip(), spans
         m = _NEXT.search(text)
         if m:
             unit = m.group("unit").lower()

@@ -40,7 +40,7 @@ from kamkit.sales import (
     year_offsets,
     years_back,
 )
-from kamkit.schema import DOC_TYPES, SCHEMAS, normalise_header
+from kamkit.schema import DOC_TYPES, MAX_MAGNITUDE, SCHEMAS, normalise_header
 from kamkit.validation import sign_rule_breaches
 
 __all__ = ["SummedSales", "ParquetSums", "sum_lines"]
@@ -370,7 +370,8 @@ class _Summer:
         if column.null_count:
             raise _Unsure
         values = column.to_numpy().astype("float64", copy=False)
-        if not np.isfinite(values).all():
+        # Infinite, NaN or beyond MAX_MAGNITUDE (sums overflow): the full check names them
+        if not (np.abs(values) <= MAX_MAGNITUDE).all():
             raise _Unsure
         spec = self.schema.column(name)
         if (spec.minimum is not None and (values < spec.minimum).any()) or (

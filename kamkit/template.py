@@ -13,7 +13,14 @@ from pathlib import Path
 from kamkit.artifacts import atomic_write
 from kamkit.exceptions import ParameterError
 from kamkit.i18n import _
-from kamkit.schema import META_KEYS, SCHEMAS, TRANSACTION_SIGN_RULE, Column, TableSchema
+from kamkit.schema import (
+    MAX_MAGNITUDE,
+    META_KEYS,
+    SCHEMAS,
+    TRANSACTION_SIGN_RULE,
+    Column,
+    TableSchema,
+)
 
 __all__ = ["write_template", "data_dictionary", "column_type"]
 
@@ -99,7 +106,10 @@ def data_dictionary() -> str:
         "because `03/04/2026` means different days in different countries;",
         "- **numbers**: `1234.5`, `1,234.5`, `1 234,5`; in a `;`-separated file (European "
         "Excel) the comma is the decimal sign, so `1.234,5` works there; `(12.5)` means "
-        "-12.5; Persian and Arabic-Indic digits are read;",
+        "-12.5; Persian and Arabic-Indic digits are read; every number and amount lies "
+        f"between -{MAX_MAGNITUDE:,.0f} and {MAX_MAGNITUDE:,.0f} (10^18, far above any "
+        "real amount, so that sums stay computable), and `inf`, `nan` and the like are "
+        "refused;",
         "- **fractions**: `0.35` or `35%`;",
         "- **categories**: case and spaces do not matter (`Anti-sponsor` is "
         "`anti_sponsor`);",

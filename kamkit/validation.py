@@ -44,6 +44,7 @@ import pandas as pd
 from kamkit import codes
 from kamkit.i18n import N_, _, format_number, ngettext
 from kamkit.schema import (
+    MAX_MAGNITUDE,
     META_KEYS,
     REQUIRED_TABLES,
     SCHEMAS,
@@ -358,7 +359,9 @@ def _to_numbers(series: pd.Series, decimal_comma: bool, percent: bool = False
     fast = pd.to_numeric(series.where(~blank, np.nan), errors="coerce")
     values = fast.astype("float64").to_numpy().copy()
     todo = np.flatnonzero(np.isnan(values) & ~blank)
-    bad = np.zeros(len(series), dtype=bool)
+    # pandas reads "inf", "-Infinity" and "1e309" as infinite: no amount, like "nan"
+    bad = np.isinf(values)
+    values[bad] = np.nan
     obj = series.to_numpy(dtype=object)
     for i in todo:
         cell = obj[i]
@@ -599,6 +602,15 @@ class _TableChecker:
             if bad.any():
                 self.problem("error", "not_a_number", column.name, bad, expected,
                              series[bad].tolist(), params)
+            with np.errstate(invalid="ignore"):
+                huge = np.abs(values.to_numpy()) > MAX_MAGNITUDE
+            if huge.any():
+                # Sums of such amounts overflow to infinity and whole numbers leave int64.
+                self.problem("error", "too_large", column.name, huge, N_(
+                    "a number between -{limit} and {limit} (kamkit's limit: far above any "
+                    "real amount, and sums of larger numbers cannot be computed)"),
+                    series[huge].tolist(), (("limit", format_number(MAX_MAGNITUDE)),))
+                values = values.where(~huge, np.nan)
             nums = values.to_numpy()
             if kind == "int":
                 frac = ~np.isnan(nums) & (np.floor(np.nan_to_num(nums)) != np.nan_to_num(nums))
@@ -801,7 +813,7 @@ def _check_meta(raw, meta_table: pd.DataFrame | None, problems: list[Problem]
             if n < 1:
                 raise ValueError
             out["key_account_managers"] = n
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: "inf"
             bad("key_account_managers", N_("{key}: a whole number of 1 or more"),
                 values["key_account_managers"])
             out.pop("key_account_managers", None)

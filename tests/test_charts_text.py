@@ -15,6 +15,7 @@ from io import BytesIO
 
 import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -166,3 +167,165 @@ def test_committed_sample_images_are_current(language):
     # pixels; a few anti-aliasing differences are tolerated, a different text is not.
     differ = np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 48
     assert differ.mean() < 0.001, "run: python3 tasks.py docs"
+
+
+# -- Text from the data is text: "$" is a dollar sign, never TeX math -----------------------
+
+FOO = r"$\foo$"  # unknown TeX: as mathtext it stops the drawing
+DOLLARS = "$5 and $6"  # as mathtext it would lose its dollar signs
+
+#: Free-text columns (names, items, actions ...) that charts may show.
+_TEXT_COLUMNS = {
+    "accounts": ["name"],
+    "transactions": ["product", "product_line"],
+    "contacts": ["name", "title", "department", "our_owner"],
+    "competitors": ["competitor"],
+    "swot": ["item"],
+    "opportunities": ["opportunity", "product_line"],
+    "goals": ["goal", "owner"],
+    "actions": ["action", "department", "owner"],
+}
+
+
+def _hostile(value: object, k: int) -> object:
+    if not isinstance(value, str):
+        return value
+    return f"{DOLLARS} {value}" if k % 2 else f"{value} {FOO}"
+
+
+@pytest.fixture(scope="module")
+def dollar_portfolio():
+    """Company X with a ``$`` pair in every free text, some account ids and goal ids."""
+    import dataclasses
+
+    from kamkit.synth import company_x
+
+    p = company_x()
+    tables = {}
+    ids = {a: (f"{a} {FOO}" if i % 3 == 1 else a)
+           for i, a in enumerate(p.accounts["account_id"]) if a != "CX-002"}
+    ids["CX-002"] = "CX-002"
+    for name, frame in p.tables.items():
+        frame = frame.copy()
+        for column in _TEXT_COLUMNS.get(name, []):
+            # the same text stays the same text (product lines group, departments match)
+            values = dict.fromkeys(frame[column].dropna())
+            frame[column] = frame[column].map(
+                {v: _hostile(v, k) for k, v in enumerate(values)})
+        if "account_id" in frame.columns:
+            frame["account_id"] = frame["account_id"].map(ids)
+        if "goal_id" in frame.columns:
+            frame["goal_id"] = frame["goal_id"].map(
+                lambda g: g if pd.isna(g) else f"{g} {DOLLARS}")
+        tables[name] = frame
+    return dataclasses.replace(p, tables=tables)
+
+
+def _dollar_charts(p):
+    from kamkit import dossier, evaluation, identification, plan, review
+    from kamkit.charts import dossier as dc
+    from kamkit.charts import evaluation as ec
+    from kamkit.charts import identification as ic
+    from kamkit.charts import plan as pc
+
+    key = "CX-002"
+    result = identification.identify(p)
+    curve = identification.concentration(p)
+    d = dossier.account_dossier(p, key)
+    ev = evaluation.evaluate(p, key)
+    rv = review.portfolio_review(p, account_ids=[key, *p.accounts["account_id"][1:4]])
+    h = ev.health
+    actions, resources = plan.plan_actions(p, key), plan.plan_resources(p, key)
+    return {
+        "concentration": lambda: ic.concentration_chart(
+            curve, top_share=identification.top_share(curve)),
+        "score": lambda: ic.score_chart(identification.ranking(result, 40), result.min_score),
+        "matrix": lambda: ic.matrix_chart(identification.portfolio_matrix(result)),
+        "stability": lambda: ic.stability_chart(
+            identification.weight_stability(result, draws=20).table),
+        "revenue_history": lambda: dc.revenue_history(
+            d.relationship.by_line, d.relationship.by_year, currency=d.currency,
+            title=f"{FOO} {DOLLARS}"),
+        "stakeholder_map": lambda: dc.stakeholder_map(d.dmu.contacts),
+        "coverage_grid": lambda: dc.coverage_grid(d.dmu.coverage),
+        "share_of_wallet": lambda: dc.share_of_wallet_bar(d.relationship.wallet),
+        "swot": lambda: dc.swot_grid(d.needs.swot),
+        "empty": lambda: dc.empty_figure(FOO, DOLLARS),
+        "action_timeline": lambda: pc.action_timeline(actions, p.as_of,
+                                                      plan.plan_milestones(p, key)),
+        "budget": lambda: pc.budget_by_department(resources, "EUR"),
+        "revenue_margin": lambda: ec.revenue_margin_chart(ev.financial, "EUR"),
+        "clv": lambda: ec.clv_chart(ev.clv, "EUR"),
+        "feedback": lambda: ec.feedback_chart(ev.history, ev.feedback),
+        "health": lambda: ec.health_waterfall(h.components, h.score, h.band),
+        "goals": lambda: ec.goal_attainment_chart(ev.goals),
+        "health_overview": lambda: ec.health_overview(rv.health),
+        "movement": lambda: ec.matrix_movement_chart(rv.movement),
+        "sample": lambda: revenue_by_product_line(
+            sample_revenue("en").assign(product_line=[FOO, DOLLARS, "x", "y", "z"][:5]),
+            "EUR"),
+    }
+
+
+_SHOWS_DATA = {"score", "matrix", "stability", "revenue_history", "stakeholder_map",
+               "coverage_grid", "swot", "empty", "action_timeline", "budget", "goals",
+               "health_overview", "movement", "sample"}
+
+
+@pytest.fixture(scope="module")
+def dollar_charts(dollar_portfolio):
+    return _dollar_charts(dollar_portfolio)
+
+
+@pytest.mark.parametrize("name", sorted(_SHOWS_DATA | {
+    "concentration", "share_of_wallet", "revenue_margin", "clv", "feedback", "health"}))
+def test_dollar_signs_in_the_data_are_drawn_as_written(dollar_charts, name):
+    fig = dollar_charts[name]()
+    # Drawn with any canvas, and after the figure left the chart's style (a notebook,
+    # savefig, to_png): no "Unknown symbol: \foo", whichever texts matplotlib makes late.
+    assert to_png(fig)[:4] == b"\x89PNG"
+    FigureCanvasAgg(fig).draw()
+    fig.savefig(BytesIO(), format="png", bbox_inches="tight")
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if "$" in t.get_text()]
+    assert all(not t.get_parse_math() for t in texts), [t.get_text() for t in texts]
+    shown = " ".join(t.get_text() for t in texts)
+    if name in _SHOWS_DATA:
+        assert "$" in shown and ("$\\f" in shown or "$5" in shown), shown
+
+
+def test_ticks_made_outside_the_style_stay_plain():
+    from kamkit.charts import chart, new_figure
+
+    @chart
+    def bars(names: list[str]) -> Figure:
+        fig = new_figure()
+        fig.add_subplot().barh(names, range(len(names)))
+        return fig
+
+    names = ["plain", DOLLARS, f"Nordwerk {FOO} GmbH"]
+    fig = bars(names)
+    FigureCanvasAgg(fig).draw()  # the category ticks are made here, outside the style
+    labels = fig.axes[0].get_yticklabels()
+    assert [t.get_text() for t in labels] == names
+    assert not any(t.get_parse_math() for t in labels)
+    # Tick labels asked for before any drawing are made outside the style too.
+    fig = bars(names)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == names
+    assert to_png(fig)[:4] == b"\x89PNG"
+    assert not any(t.get_parse_math() for t in fig.axes[0].get_yticklabels())
+
+
+def test_a_chart_can_still_ask_for_math():
+    from kamkit.charts import chart, new_figure
+
+    @chart
+    def formula() -> Figure:
+        fig = new_figure()
+        fig.text(0.5, 0.5, r"$\sqrt{x}$", parse_math=True)
+        fig.text(0.5, 0.2, r"$\sqrt{x}$")
+        return fig
+
+    fig = formula()
+    fig.canvas.draw()
+    maths, plain = fig.texts
+    assert maths.get_parse_math() and not plain.get_parse_math()

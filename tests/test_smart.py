@@ -421,3 +421,82 @@ def test_goals_typed_in_the_kits_other_languages(text, change, deadline):
     assert goal.change == pytest.approx(change)
     assert goal.deadline == pd.Timestamp(deadline)
     assert goal.scope == "sensors" and goal.metric is not None
+
+
+# -- Huge and odd numbers and dates in goals: judged, never a crash -------------------------
+
+HOSTILE_GOALS = [
+    "Grow sensor revenue to 1e26 EUR by 2027-06-30",
+    "Grow sensor revenue to 1" + "0" * 30 + " EUR by 2027-03-31",
+    "Grow sensor revenue to " + "9" * 400 + " EUR by 2027-03-31",
+    "Grow sensor revenue by " + "9" * 400 + "% in the next 6 months",
+    "Grow sensor revenue by 1e999% by Q1 2027",
+    "Grow sensor revenue to NaN EUR by 2027-03-31",
+    "Grow sensor revenue to ∞ EUR by 2027-03-31",
+    "Grow sensor revenue by 10% in the next 99999 years",
+    "Grow sensor revenue by 10% in the next " + "9" * 30 + " months",
+    "Grow sensor revenue by 10% w ciągu " + "9" * 30 + " miesięcy",
+    "Grow sensor revenue by 5 bn EUR by H1 9999",
+    "Grow sensor revenue by 5% by 31.12.9999",
+    "Grow sensor revenue by 5% by the end of 9999",
+    r"Grow {revenue} by $5 and $6 {0} %s (\d[ by 2027",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_GOALS)
+def test_huge_and_odd_numbers_in_a_goal_are_judged(cx, text):
+    from kamkit.widgets.plan import verdict_html
+
+    verdict = check_text(cx, "CX-003", text)
+    assert len(verdict.letters) == 5 and all(v.reason for v in verdict.letters)
+    page = verdict_html(verdict, "EUR")
+    assert "tex2jax_ignore mathjax_ignore" in page  # a "$" in the goal stays a "$"
+    if verdict.goal.deadline is not None:  # a date kamkit can compute with
+        assert verdict.goal.deadline <= pd.Timestamp.max
+
+
+def test_a_deadline_beyond_what_dates_can_hold_is_no_deadline(cx):
+    verdict = check_text(cx, "CX-003", "Grow sensor revenue by 5% by H1 9999")
+    assert verdict.goal.deadline is None
+    assert {v.letter: v.code for v in verdict.letters}["T"] == "no_deadline"
+
+
+def test_a_huge_target_is_written_out_in_the_verdict(cx):
+    verdict = check_text(cx, "CX-003", "Grow sensor revenue to 1" + "0" * 30
+                         + " EUR by 2027-03-31")
+    reasons = " ".join(v.reason for v in verdict.letters)
+    assert "1,000,000,000,000,000,000,000,000,000,000 EUR" in reasons
+    assert {v.letter: v.code for v in verdict.letters}["A"] == "absurd"
+
+
+@pytest.mark.parametrize("column", ["target", "baseline", "actual"])
+@pytest.mark.parametrize("value", [1e26, -1e300, 1.7e308])
+def test_huge_goal_values_in_memory_are_checked_and_evaluated(cx, column, value):
+    # Validation refuses such values in files (schema.MAX_MAGNITUDE); a portfolio built
+    # in memory still gets a verdict and an evaluation, not decimal.InvalidOperation.
+    import dataclasses
+
+    from kamkit import evaluation, plan
+
+    goals = cx.goals.copy()
+    goals.loc[goals["account_id"].isin(["CX-002", "CX-003"]), column] = value
+    p = dataclasses.replace(cx, tables={**cx.tables, "goals": goals})
+    assert len(smart_check(p, "CX-003")) == (cx.goals["account_id"] == "CX-003").sum()
+    plan.plan_summary(p, "CX-003")
+    plan.plan_kpis(p, "CX-003")
+    evaluation.evaluate(p, "CX-002")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                 st.integers(min_value=0, max_value=10**400).map(str),
+                 st.sampled_from(["1e999", "NaN", "nan", "∞", "-inf", "1e26", "0"])),
+       st.sampled_from(["Grow sensor revenue to {n} EUR by 2027-03-31",
+                        "Grow sensor revenue by {n}% by Q1 2027",
+                        "Raise our share of wallet from {n}% to 40% by 2027-06-30",
+                        "Grow sensor revenue by 10% in the next {n} months",
+                        "Win {n} new orders by H1 {n}"]))
+def test_any_number_in_a_goal_is_judged(cx, number, template):
+    verdict = check_text(cx, "CX-003", template.replace("{n}", number))
+    assert len(verdict.letters) == 5

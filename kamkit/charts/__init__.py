@@ -14,6 +14,12 @@ says whether the chart font has a glyph for every character of a text, and
 :func:`number_formatter` writes axis numbers like the tables do (language's separators,
 Persian digits when chosen).
 
+Text from the data is drawn as it is written: a ``$`` in an account name, a SWOT item
+or an action is a dollar sign, never the start of TeX math (matplotlib's mathtext).
+:data:`STYLE` turns ``text.parse_math`` off and :func:`new_figure` makes a
+:class:`ChartFigure`, which keeps it off for the tick labels matplotlib creates while it
+draws. A text that is meant as math says so itself: ``ax.text(..., parse_math=True)``.
+
 The stage modules' charts live in submodules (``kamkit.charts.identification`` ...).
 """
 
@@ -33,7 +39,7 @@ from matplotlib.ticker import FuncFormatter
 
 from kamkit.i18n import format_number, get_language, get_numerals, text_direction, use_language
 
-__all__ = ["STYLE", "PALETTE", "chart", "new_figure", "show", "to_png", "save_png",
+__all__ = ["STYLE", "PALETTE", "ChartFigure", "chart", "new_figure", "show", "to_png", "save_png",
            "title_of", "style", "number_formatter"]
 
 #: Colours used across kamkit, colour-blind safe (Okabe-Ito), in a fixed order.
@@ -56,6 +62,8 @@ STYLE: dict[str, Any] = {
     "savefig.dpi": 100,
     "figure.facecolor": "white",
     "svg.hashsalt": "kamkit",
+    # Names, SWOT items and actions are data: "$5 and $6" keeps its dollar signs.
+    "text.parse_math": False,
 }
 
 P = ParamSpec("P")
@@ -83,9 +91,40 @@ def chart(func: Callable[P, Figure]) -> Callable[P, Figure]:
     return wrapper
 
 
+class ChartFigure(Figure):
+    """A :class:`~matplotlib.figure.Figure` whose tick labels are plain text.
+
+    Every text made inside a :func:`chart` function is plain (``text.parse_math`` is off
+    in :data:`STYLE`), but matplotlib makes most tick labels later, while it lays out or
+    draws the figure, outside the style. Then an account name like ``Nordwerk $\\foo$``
+    on an axis would be read as TeX and stop the drawing. This figure draws and measures
+    itself with ``text.parse_math`` off and makes any tick labels that already exist
+    plain, so whoever draws it (``savefig``, a notebook, :func:`to_png`) gets the text
+    as written. Other texts keep what they were made with (``parse_math=True`` if a
+    chart asked for math).
+    """
+
+    def _plain_tick_labels(self) -> None:
+        for ax in self.axes:
+            for axis in ax._axis_map.values():
+                for tick in (*axis.majorTicks, *axis.minorTicks):
+                    tick.label1.set_parse_math(False)
+                    tick.label2.set_parse_math(False)
+
+    def draw(self, renderer: Any) -> None:  # noqa: D102 - as Figure.draw
+        with matplotlib.rc_context({"text.parse_math": False}):
+            self._plain_tick_labels()
+            super().draw(renderer)
+
+    def get_tightbbox(self, renderer: Any = None, **kwargs: Any) -> Any:  # noqa: D102
+        with matplotlib.rc_context({"text.parse_math": False}):
+            self._plain_tick_labels()
+            return super().get_tightbbox(renderer, **kwargs)
+
+
 def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
     """A new, empty figure (call inside a :func:`chart` function to get the style)."""
-    return Figure(figsize=(width, height))
+    return ChartFigure(figsize=(width, height))
 
 
 def rtl() -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kamkit.i18n import _, format_date, format_money, format_number, get_language, use_language
-from kamkit.present import value_label
+from kamkit.present import NO_TEX, value_label
 from kamkit.smart import LETTERS, GoalVerdict, SmartThresholds, check_text
 
 __all__ = ["verdict_html", "checker_html", "link_options", "smart_checker"]
@@ -79,11 +79,11 @@ def verdict_html(verdict: GoalVerdict, currency: str | None = None) -> str:
         headline = _("Not SMART yet: fix {letters}.").format(letters=", ".join(verdict.failed)
                                                              or "\u2013")
     return str(Markup(
-        '<div class="kamkit-smart"><p><i>\u201c{goal}\u201d</i></p>'
+        '<div class="kamkit-smart {no_tex}"><p><i>\u201c{goal}\u201d</i></p>'
         '<p><b>{headline}</b></p>'
         '<p style="color:#4a5565">{read_label} {read}</p>'
         '<table style="border-collapse:collapse">{rows}</table></div>').format(
-        goal=verdict.goal.text, headline=headline, read_label=_("kamkit read:"),
+        no_tex=NO_TEX, goal=verdict.goal.text, headline=headline, read_label=_("kamkit read:"),
         read=_read(verdict, currency), rows=Markup("").join(rows)))
 
 

@@ -313,7 +313,7 @@ def read_number(answer: object, *, whole: bool = False, minimum: float | None = 
             kind=_type_name(answer)), _("write the number without quotes, for example 5."))
     number = float(value)
     if whole:
-        if number != int(number):
+        if not math.isfinite(number) or number != int(number):  # inf: no whole number
             raise AnswerError(_("{value} is not a whole number.").format(
                 value=format_number(number, 2)), _("count in whole accounts or points."))
         number = int(number)
