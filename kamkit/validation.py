@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from kamkit import codes
+from kamkit.artifacts import visible_char
 from kamkit.i18n import N_, _, format_number, ngettext
 from kamkit.schema import (
     MAX_MAGNITUDE,
@@ -243,8 +244,8 @@ _THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]([0-9:.]+))?$")
 #: Control characters no text may hold, and those free text may not hold either
 #: (free text keeps tab and line breaks).
-_CONTROL = r"[\x00-\x1f\x7f]"
-_CONTROL_IN_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+_CONTROL_IN_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 #: Characters that show nothing: zero-width spaces and joiners, direction marks, BOM,
 #: soft hyphen. Two ids that differ only by them look the same.
 _INVISIBLE = "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
@@ -451,8 +452,9 @@ def _to_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
 
 
 def _visible(text: str) -> str:
-    """``text`` with control and invisible characters written as escapes (``\\x00``)."""
-    return _SHOWN_ESCAPED.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    """``text`` with control and invisible characters shown as the terminal shows them
+    (``\\x00``, ``<U+200B>``: :func:`kamkit.artifacts.visible_char`)."""
+    return _SHOWN_ESCAPED.sub(lambda m: visible_char(m[0]), text)
 
 
 def _category_key(value: str) -> str:

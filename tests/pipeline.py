@@ -59,7 +59,8 @@ STAGES = (
 )
 
 
-def _notebook(body: str) -> nbformat.NotebookNode:
+def notebook(body: str) -> nbformat.NotebookNode:
+    """A stand-in notebook: a title, the parameters cell, then ``body`` in one cell."""
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell(PARAMS)
     params.metadata["tags"] = ["parameters"]
@@ -70,9 +71,13 @@ def _notebook(body: str) -> nbformat.NotebookNode:
     return nb
 
 
-def write_pipeline(folder: Path) -> Path:
-    """Write the stand-in notebooks into ``folder`` and return it."""
+def write_pipeline(folder: Path, sleep: float = 0.0) -> Path:
+    """Write the stand-in notebooks into ``folder`` and return it; each per-account
+    notebook waits ``sleep`` seconds (to catch a run in the middle)."""
     folder.mkdir(parents=True, exist_ok=True)
     for stage, body in zip(STAGES, (IDENTIFICATION, ACCOUNT, REVIEW), strict=True):
-        nbformat.write(_notebook(body), str(folder / stage.notebook))
+        nb = notebook(body)
+        if stage.scope == "account":
+            nb.cells[1].source = PARAMS.replace("sleep = 0.0", f"sleep = {sleep!r}")
+        nbformat.write(nb, str(folder / stage.notebook))
     return folder

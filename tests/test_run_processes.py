@@ -120,10 +120,7 @@ def _portfolio(tmp_path: Path, n: int) -> tuple[Path, list[str]]:
 def test_kernels_end_with_their_notebook_and_leave_no_folder(tmp_path):
     """Twelve notebooks on two workers: never more than a few processes at once, and
     after the run no process of it and no temporary folder."""
-    pipeline = write_pipeline(tmp_path / "notebooks")
-    nb = nbformat.read(str(pipeline / "02_needs_analysis.ipynb"), as_version=4)
-    nb.cells[1].source = nb.cells[1].source.replace("sleep = 0.0", "sleep = 0.3")
-    nbformat.write(nb, str(pipeline / "02_needs_analysis.ipynb"))
+    pipeline = write_pipeline(tmp_path / "notebooks", sleep=0.3)
     portfolio, ids = _portfolio(tmp_path, 12)
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -155,10 +152,7 @@ def test_kernels_end_with_their_notebook_and_leave_no_folder(tmp_path):
 
 
 def test_kill_9_of_the_main_process_ends_the_whole_run(tmp_path):
-    pipeline = write_pipeline(tmp_path / "notebooks")
-    nb = nbformat.read(str(pipeline / "02_needs_analysis.ipynb"), as_version=4)
-    nb.cells[1].source = nb.cells[1].source.replace("sleep = 0.0", "sleep = 2.0")
-    nbformat.write(nb, str(pipeline / "02_needs_analysis.ipynb"))
+    pipeline = write_pipeline(tmp_path / "notebooks", sleep=2.0)
     portfolio, ids = _portfolio(tmp_path, 8)
     temp = tmp_path / "tmp"
     temp.mkdir()
