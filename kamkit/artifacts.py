@@ -36,7 +36,7 @@ from kamkit.exceptions import FileSystemError
 
 __all__ = ["atomic_write", "write_json", "read_json", "account_slug", "to_jsonable",
            "account_dir", "inside", "result_path", "write_result", "RESULT_FILES",
-           "visible_controls", "CONTROLS"]
+           "visible_controls", "shown_character", "CONTROLS"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -135,11 +135,12 @@ def visible_controls(text: object) -> str:
             kept.update((opened.pop(), i))
         elif ch in _MARKS and text[i + 1:i + 2] in tuple(_SIGNS):
             kept.add(i)
-    return "".join(_visible(ch) if i not in kept and CONTROLS.match(ch) else ch
+    return "".join(shown_character(ch) if i not in kept and CONTROLS.match(ch) else ch
                    for i, ch in enumerate(text))
 
 
-def _visible(ch: str) -> str:
+def shown_character(ch: str) -> str:
+    """How one control or invisible character is shown: ``\\x1b`` or ``<U+202E>``."""
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
 

@@ -286,13 +286,18 @@ def test_help_documents_the_exit_codes(capsys):
 HOSTILE = "Nord\x1b[2J\x1b]0;pwned\x07werk \u202eHbmG\u202c \x9b31m"
 
 
+# What of HOSTILE passes validation (C0 and C1 controls are refused there, with the
+# row: tests/test_validation_hostile.py): the direction controls.
+ADMITTED = "Nordwerk \u202eHbmG\u202c \u202dx"
+
+
 def _hostile(make_portfolio):
-    accounts = SMALL["accounts.csv"].replace("Nordwerk GmbH", HOSTILE)
+    accounts = SMALL["accounts.csv"].replace("Nordwerk GmbH", ADMITTED)
     return make_portfolio({"accounts.csv": accounts})
 
 
 def _raw(text: str) -> bool:
-    return any(ch in text for ch in "\x1b\x07\x9b\u202e\u202c")
+    return any(ch in text for ch in "\x1b\x07\x9b\u202e\u202c\u202d")
 
 
 def test_the_dossier_shows_control_characters_instead_of_obeying_them(make_portfolio,
@@ -301,7 +306,7 @@ def test_the_dossier_shows_control_characters_instead_of_obeying_them(make_portf
     assert main(["dossier", str(path), "A-1"]) == 0
     out = capsys.readouterr().out
     assert not _raw(out)
-    assert "Nord\\x1b[2J\\x1b]0;pwned\\x07werk <U+202E>HbmG<U+202C> \\x9b31m" in out
+    assert "Nordwerk <U+202E>HbmG<U+202C> <U+202D>x" in out
 
 
 def test_tables_and_json_of_the_command_carry_no_raw_controls(make_portfolio, capsys):
@@ -313,7 +318,7 @@ def test_tables_and_json_of_the_command_carry_no_raw_controls(make_portfolio, ca
     out = capsys.readouterr().out
     assert not _raw(out)
     again = json.dumps(json.loads(out), ensure_ascii=False)
-    assert json.dumps(HOSTILE, ensure_ascii=False)[1:-1] in again  # the data is whole
+    assert json.dumps(ADMITTED, ensure_ascii=False)[1:-1] in again  # the data is whole
 
 
 def test_error_messages_show_control_characters(make_portfolio, capsys):

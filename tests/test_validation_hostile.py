@@ -52,7 +52,7 @@ def test_lookalike_account_ids_are_an_error_naming_both_rows(make_portfolio, oth
     assert problem.rows == (2, 5)
     assert "letter case" in problem.message()
     # An invisible character is shown, not left to look like the other id.
-    shown = "\\u200b" if "\u200b" in other else "\\ufeff" if "\ufeff" in other else other
+    shown = "<U+200B>" if "\u200b" in other else "<U+FEFF>" if "\ufeff" in other else other
     assert any(shown in value for value in problem.found), problem.found
 
 
