@@ -17,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kamkit import __version__
 from kamkit.artifacts import CONTROLS, visible_controls
@@ -85,7 +85,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     report = validate(args.path)
     if not report.ok:
         _say(report.render(notices=not args.quiet), file=sys.stderr)
-        return EXIT_DATA
+        return _invalid_code(report)
     portfolio = load(args.path)
     if not args.quiet:
         if report.warnings or report.notices:
@@ -94,6 +94,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         _say(portfolio.summary().render())
     _say(_("Valid: {path}").format(path=args.path))
     return EXIT_OK
+
+
+def _invalid_code(report: Any) -> int:
+    """EXIT_FILES when a file of the portfolio could not be read, else EXIT_DATA: the
+    data is not what is wrong then, the file's permissions (or the disk) are."""
+    return EXIT_FILES if any(p.code == "unreadable" for p in report.errors) else EXIT_DATA
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -564,7 +570,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BUSY
         except DataError as exc:
             _say(str(exc), file=sys.stderr)
-            return EXIT_DATA
+            report = getattr(exc, "report", None)
+            return _invalid_code(report) if report is not None else EXIT_DATA
         except ParameterError as exc:
             _say(_("kamkit {command}: {message}").format(command=args.command, message=exc),
                   file=sys.stderr)
