@@ -164,6 +164,13 @@ class RunSummary:
         """True when nothing failed."""
         return not self.failed
 
+    @property
+    def refused(self) -> list[TaskResult]:
+        """Tasks that failed because a file could not be read or written (disk full,
+        read-only, a file in the way): the same run completes once that is solved."""
+        prefix = FileSystemError.__name__ + ":"
+        return [r for r in self.failed if r.error.startswith(prefix)]
+
     def count(self, status: str) -> int:
         """Number of tasks with ``status``."""
         return sum(r.status == status for r in self.results)
@@ -428,10 +435,17 @@ def _error_line(ename: str, evalue: str) -> str:
     return ename
 
 
-def _error_text(exc: BaseException) -> str:
-    """How a task's own exception is reported; a file error names its file and the fix."""
-    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileNotFoundError):
-        exc = FileSystemError.from_os_error(exc)
+def _error_text(exc: BaseException, path: str | Path | None = None) -> str:
+    """How a task's own exception is reported; a file error names its file and the fix.
+
+    An error of the file system that names no file (papermill writing the notebook on a
+    full disk) names ``path``, the file the task was writing.
+    """
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        if exc.filename:
+            exc = FileSystemError.from_os_error(exc)
+        elif path is not None and exc.errno in _FS_REFUSALS:
+            exc = FileSystemError.from_os_error(exc, path)
     return _error_line(type(exc).__name__, str(exc))
 
 
@@ -518,7 +532,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
                     global _FORK
                     _FORK = False  # the template is gone: plain kernels from now on
                 continue
-            status, error = "failed", _error_text(exc)
+            status, error = "failed", _error_text(exc, output)
             break
     try:
         if partial.exists():
@@ -529,7 +543,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
             atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except Exception as exc:  # the disk is full, or papermill could not write it whole
         # The notebook's own error, if any, comes first: it is what went wrong.
-        status, error = "failed", error or _error_text(exc)
+        status, error = "failed", error or _error_text(exc, output)
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

@@ -131,6 +131,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                   quiet=args.quiet, language=args.language or "en", run_name=args.run,
                   notebooks=args.notebooks)
     _say(summary.render(), file=sys.stderr if summary.failed else sys.stdout)
+    if summary.refused:  # the file system, not a notebook, is what went wrong
+        _say(_("The notebooks that finished are kept; once the problem is solved, the same "
+               "command completes the run."), file=sys.stderr)
+        return EXIT_FILES
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
