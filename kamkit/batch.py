@@ -859,8 +859,10 @@ def run(portfolio: str | Path, out: str | Path = "reports", *,
         notebook_root = Path(notebooks).resolve() if notebooks else notebooks_dir()
         stages = [s for s in stages if (notebook_root / s.notebook).exists()]
         if not stages:
-            raise KamkitError(_("No notebook of the pipeline is in {path}.").format(
-                path=notebook_root))
+            message = _("No notebook of the pipeline is in {path}.").format(path=notebook_root)
+            if notebooks:  # the caller's folder: a wrong argument (exit code 2)
+                raise ParameterError("notebooks", message)
+            raise KamkitError(message)
         run_dir.mkdir(parents=True, exist_ok=True)
         with _RunLock(run_dir):
             _sweep(run_dir)

@@ -196,3 +196,17 @@ def test_a_really_full_disk_exits_4_leaves_nothing_half_written_and_resumes(
     (small_disk / "fill").unlink()
     assert main(_args(small, out, pipeline, "--accounts", "A-1")) == 0
     assert (out / "small" / "index.html").exists() and _leftovers(out) == []
+
+
+# --------------------------------------------------------------------------------------
+# A notebooks folder without the pipeline's notebooks is a wrong argument (exit code 2)
+
+
+def test_a_notebooks_folder_without_notebooks_is_a_wrong_argument(small, tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for folder in (empty, tmp_path / "missing"):
+        assert main(_args(small, tmp_path / "out", folder)) == cli.EXIT_DATA
+        err = capsys.readouterr().err
+        assert f"notebooks: No notebook of the pipeline is in {folder}." in err
+    assert not (tmp_path / "out").exists()
