@@ -33,6 +33,7 @@ from kamkit.i18n import LANGUAGES, NUMERALS, _, format_number, use_language, use
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_FAILED, EXIT_DATA, EXIT_BUSY, EXIT_FILES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_PIPE = 141  # 128 + SIGPIPE: the output's reader closed it (not in EXIT_CODES: Unix's)
 
 #: What each exit code means (``kamkit --help`` shows it too).
 EXIT_CODES = {
@@ -556,6 +557,16 @@ def _file_error(command: str, exc: FileSystemError) -> int:
     return EXIT_FILES
 
 
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises nothing."""
+    import contextlib
+    import os
+
+    # No file descriptor behind it (tests, notebooks): nothing to point elsewhere.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kamkit`` command; return its exit code."""
     parser = build_parser()
@@ -565,7 +576,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with (use_language(getattr(args, "language", None)),
           use_numerals(getattr(args, "numerals", None))):
         try:
-            return int(args.handler(args))
+            code = int(args.handler(args))
+            sys.stdout.flush()  # a closed pipe is met here, not at exit
+            return code
         except FileSystemError as exc:
             return _file_error(args.command, exc)
         except RunInProgress as exc:
@@ -584,6 +597,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(_("kamkit {command}: no such file or folder: {path}").format(
                 command=args.command, path=exc.filename or exc), file=sys.stderr)
             return EXIT_DATA
+        except BrokenPipeError:
+            # The reader stopped reading (kamkit identify | head): end quietly with the
+            # code of a process the closed pipe ended, as grep or cat do.
+            _silence_stdout()
+            return EXIT_PIPE
         except OSError as exc:  # a command that reads and writes without atomic_write
             return _file_error(args.command, FileSystemError.from_os_error(exc, action=""))
         except KamkitError as exc:

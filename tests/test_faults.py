@@ -210,3 +210,37 @@ def test_a_notebooks_folder_without_notebooks_is_a_wrong_argument(small, tmp_pat
         err = capsys.readouterr().err
         assert f"notebooks: No notebook of the pipeline is in {folder}." in err
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------------------
+# Output piped into a reader that stops early (kamkit identify | head)
+
+
+class _ClosedPipe:
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def test_a_closed_pipe_ends_quietly(small, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(["dossier", str(small), "A-1"]) == cli.EXIT_PIPE == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_real_closed_pipe_ends_quietly(small):
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(pathlib.Path(__file__).resolve().parents[1]))
+    proc = subprocess.Popen([sys.executable, "-m", "kamkit", "identify", str(small),
+                             "--max-key", "2", "--format", "json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert err == ""
