@@ -219,11 +219,17 @@ def _digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def _tree_digest(path: Path) -> str:
-    """Digest of a file, or of every file under a folder (names and contents)."""
+def _tree_digest(path: Path, skip: Path | None = None) -> str:
+    """Digest of a file, or of every file under a folder (names and contents).
+
+    Files under ``skip`` do not count: a run folder inside the portfolio's folder
+    (``kamkit run .`` from within it) would otherwise change the digest at every run.
+    """
     h = hashlib.sha256()
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for f in files:
+        if skip is not None and f.is_relative_to(skip):
+            continue
         rel = f.name if path.is_file() else f.relative_to(path).as_posix()
         if any(part.startswith(".") or part == "__pycache__" for part in Path(rel).parts):
             continue
@@ -888,7 +894,7 @@ def _is_under(path: str | Path, folder: Path) -> bool:
 def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequence[str] | None,
                 workers: int, scheduler: str | None, force: bool, quiet: bool, language: str,
                 notebook_root: Path, stages: Sequence[Stage], started: float) -> RunSummary:
-    data_digest = _tree_digest(portfolio_path)
+    data_digest = _tree_digest(portfolio_path, skip=run_dir)
     code_digest = _kamkit_digest()
     by_scope = {s: [st for st in stages if st.scope == s] for s in ("portfolio", "account",
                                                                      "review")}

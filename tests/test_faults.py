@@ -244,3 +244,23 @@ def test_a_real_closed_pipe_ends_quietly(small):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141
     assert err == ""
+
+
+# --------------------------------------------------------------------------------------
+# A run folder inside the portfolio's folder (kamkit run . from within it)
+
+
+def test_the_run_folder_does_not_count_as_portfolio_data(small, tmp_path):
+    before = batch._tree_digest(small)
+    (small / "reports" / "small").mkdir(parents=True)
+    (small / "reports" / "small" / "index.html").write_text("<html>", encoding="utf-8")
+    assert batch._tree_digest(small, skip=small / "reports" / "small") == before
+    assert batch._tree_digest(small) != before  # anything else there still counts
+
+
+@pytest.mark.slow
+def test_a_second_run_into_the_portfolio_folder_skips_what_is_done(small, pipeline, capsys):
+    args = _args(small, small / "reports", pipeline, "--accounts", "A-1")
+    assert main(args) == 0
+    assert main(args) == 0
+    assert "0 notebooks run, 3 unchanged and skipped, 0 failed" in capsys.readouterr().out
