@@ -98,9 +98,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _invalid_code(report: Any) -> int:
-    """EXIT_FILES when a file of the portfolio could not be read, else EXIT_DATA: the
+    """EXIT_FILES when the system refused a file of the portfolio, else EXIT_DATA: the
     data is not what is wrong then, the file's permissions (or the disk) are."""
-    return EXIT_FILES if any(p.code == "unreadable" for p in report.errors) else EXIT_DATA
+    from kamkit.readers import REFUSED_BY_SYSTEM
+
+    refused = any(p.code == "unreadable" and p.expected == REFUSED_BY_SYSTEM
+                  for p in report.errors)
+    return EXIT_FILES if refused else EXIT_DATA
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:

@@ -264,3 +264,11 @@ def test_a_second_run_into_the_portfolio_folder_skips_what_is_done(small, pipeli
     assert main(args) == 0
     assert main(args) == 0
     assert "0 notebooks run, 3 unchanged and skipped, 0 failed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04not a workbook", b"\x00\x01 random"])
+def test_a_broken_workbook_is_invalid_data_not_a_file_error(tmp_path, content, capsys):
+    book = tmp_path / "portfolio.xlsx"
+    book.write_bytes(content)
+    assert main(["validate", str(book)]) == cli.EXIT_DATA
+    assert "expected an .xlsx workbook" in capsys.readouterr().err
