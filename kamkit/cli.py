@@ -14,8 +14,10 @@ obeyed by the terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -563,7 +565,6 @@ def _file_error(command: str, exc: FileSystemError) -> int:
 
 def _silence_stdout() -> None:
     """Point stdout at the null device, so that flushing it at exit raises nothing."""
-    import contextlib
     import os
 
     # No file descriptor behind it (tests, notebooks): nothing to point elsewhere.
@@ -571,10 +572,39 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a CI timeout, ``docker stop``), ended like Ctrl+C."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM unwinds it as Ctrl+C does: the run's workers and
+    kernels are stopped and its lock released in order, instead of the process
+    vanishing mid-write."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: leave signals to whoever owns them
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kamkit`` command; return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    with _terminate_like_interrupt():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     # Language and digits hold for this command only: main() may run many times in one
     # process (tests, notebooks), and must not change what the next caller gets.
     with (use_language(getattr(args, "language", None)),
@@ -612,9 +642,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(_("kamkit {command}: {message}").format(command=args.command, message=exc),
                   file=sys.stderr)
             return EXIT_FAILED
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             _say(_("Interrupted."), file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return 128 + signal.SIGTERM if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -272,3 +272,28 @@ def test_a_broken_workbook_is_invalid_data_not_a_file_error(tmp_path, content, c
     book.write_bytes(content)
     assert main(["validate", str(book)]) == cli.EXIT_DATA
     assert "expected an .xlsx workbook" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------
+# SIGTERM (kill, a CI timeout, docker stop) ends a command as Ctrl+C does
+
+
+def test_sigterm_ends_a_run_like_ctrl_c(tmp_path, monkeypatch, capsys):
+    import signal
+    import threading
+
+    stopped = threading.Event()
+
+    def run(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        try:
+            stopped.wait(60)  # the handler raises here, in the main thread
+        finally:
+            stopped.set()
+        raise AssertionError("SIGTERM did not stop the run")
+
+    monkeypatch.setattr(batch, "run", run)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["run", str(tmp_path), "--quiet"]) == 128 + signal.SIGTERM
+    assert "Interrupted." in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) is before  # restored for the next caller
