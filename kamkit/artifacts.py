@@ -36,7 +36,7 @@ from kamkit.exceptions import FileSystemError
 
 __all__ = ["atomic_write", "write_json", "read_json", "account_slug", "to_jsonable",
            "account_dir", "inside", "result_path", "write_result", "RESULT_FILES",
-           "visible_controls", "visible_char", "CONTROLS"]
+           "visible_controls", "shown_character", "CONTROLS"]
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -135,17 +135,12 @@ def visible_controls(text: object) -> str:
             kept.update((opened.pop(), i))
         elif ch in _MARKS and text[i + 1:i + 2] in tuple(_SIGNS):
             kept.add(i)
-    return "".join(visible_char(ch) if i not in kept and CONTROLS.match(ch) else ch
+    return "".join(shown_character(ch) if i not in kept and CONTROLS.match(ch) else ch
                    for i, ch in enumerate(text))
 
 
-def visible_char(ch: str) -> str:
-    r"""How kamkit shows a character that would otherwise act or show nothing:
-    ``\x1b`` below U+0100, ``<U+202E>`` above (terminal output and problem reports alike).
-
-    >>> visible_char("\x00"), visible_char("\u200b")
-    ('\\x00', '<U+200B>')
-    """
+def shown_character(ch: str) -> str:
+    """How one control or invisible character is shown: ``\\x1b`` or ``<U+202E>``."""
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
 

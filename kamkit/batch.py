@@ -164,6 +164,13 @@ class RunSummary:
         """True when nothing failed."""
         return not self.failed
 
+    @property
+    def refused(self) -> list[TaskResult]:
+        """Tasks that failed because a file could not be read or written (disk full,
+        read-only, a file in the way): the same run completes once that is solved."""
+        prefix = FileSystemError.__name__ + ":"
+        return [r for r in self.failed if r.error.startswith(prefix)]
+
     def count(self, status: str) -> int:
         """Number of tasks with ``status``."""
         return sum(r.status == status for r in self.results)
@@ -212,11 +219,17 @@ def _digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def _tree_digest(path: Path) -> str:
-    """Digest of a file, or of every file under a folder (names and contents)."""
+def _tree_digest(path: Path, skip: Path | None = None) -> str:
+    """Digest of a file, or of every file under a folder (names and contents).
+
+    Files under ``skip`` do not count: a run folder inside the portfolio's folder
+    (``kamkit run .`` from within it) would otherwise change the digest at every run.
+    """
     h = hashlib.sha256()
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for f in files:
+        if skip is not None and f.is_relative_to(skip):
+            continue
         rel = f.name if path.is_file() else f.relative_to(path).as_posix()
         if any(part.startswith(".") or part == "__pycache__" for part in Path(rel).parts):
             continue
@@ -428,10 +441,17 @@ def _error_line(ename: str, evalue: str) -> str:
     return ename
 
 
-def _error_text(exc: BaseException) -> str:
-    """How a task's own exception is reported; a file error names its file and the fix."""
-    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileNotFoundError):
-        exc = FileSystemError.from_os_error(exc)
+def _error_text(exc: BaseException, path: str | Path | None = None) -> str:
+    """How a task's own exception is reported; a file error names its file and the fix.
+
+    An error of the file system that names no file (papermill writing the notebook on a
+    full disk) names ``path``, the file the task was writing.
+    """
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        if exc.filename:
+            exc = FileSystemError.from_os_error(exc)
+        elif path is not None and exc.errno in _FS_REFUSALS:
+            exc = FileSystemError.from_os_error(exc, path)
     return _error_line(type(exc).__name__, str(exc))
 
 
@@ -518,7 +538,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
                     global _FORK
                     _FORK = False  # the template is gone: plain kernels from now on
                 continue
-            status, error = "failed", _error_text(exc)
+            status, error = "failed", _error_text(exc, output)
             break
     try:
         if partial.exists():
@@ -529,7 +549,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
             atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except Exception as exc:  # the disk is full, or papermill could not write it whole
         # The notebook's own error, if any, comes first: it is what went wrong.
-        status, error = "failed", error or _error_text(exc)
+        status, error = "failed", error or _error_text(exc, output)
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
@@ -845,8 +865,10 @@ def run(portfolio: str | Path, out: str | Path = "reports", *,
         notebook_root = Path(notebooks).resolve() if notebooks else notebooks_dir()
         stages = [s for s in stages if (notebook_root / s.notebook).exists()]
         if not stages:
-            raise KamkitError(_("No notebook of the pipeline is in {path}.").format(
-                path=notebook_root))
+            message = _("No notebook of the pipeline is in {path}.").format(path=notebook_root)
+            if notebooks:  # the caller's folder: a wrong argument (exit code 2)
+                raise ParameterError("notebooks", message)
+            raise KamkitError(message)
         run_dir.mkdir(parents=True, exist_ok=True)
         with _RunLock(run_dir):
             _sweep(run_dir)
@@ -872,7 +894,7 @@ def _is_under(path: str | Path, folder: Path) -> bool:
 def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequence[str] | None,
                 workers: int, scheduler: str | None, force: bool, quiet: bool, language: str,
                 notebook_root: Path, stages: Sequence[Stage], started: float) -> RunSummary:
-    data_digest = _tree_digest(portfolio_path)
+    data_digest = _tree_digest(portfolio_path, skip=run_dir)
     code_digest = _kamkit_digest()
     by_scope = {s: [st for st in stages if st.scope == s] for s in ("portfolio", "account",
                                                                      "review")}

@@ -14,10 +14,12 @@ obeyed by the terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kamkit import __version__
 from kamkit.artifacts import CONTROLS, visible_controls
@@ -33,6 +35,7 @@ from kamkit.i18n import LANGUAGES, NUMERALS, _, format_number, use_language, use
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_FAILED, EXIT_DATA, EXIT_BUSY, EXIT_FILES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_PIPE = 141  # 128 + SIGPIPE: the output's reader closed it (not in EXIT_CODES: Unix's)
 
 #: What each exit code means (``kamkit --help`` shows it too).
 EXIT_CODES = {
@@ -85,7 +88,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     report = validate(args.path)
     if not report.ok:
         _say(report.render(notices=not args.quiet), file=sys.stderr)
-        return EXIT_DATA
+        return _invalid_code(report)
     portfolio = load(args.path)
     if not args.quiet:
         if report.warnings or report.notices:
@@ -94,6 +97,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         _say(portfolio.summary().render())
     _say(_("Valid: {path}").format(path=args.path))
     return EXIT_OK
+
+
+def _invalid_code(report: Any) -> int:
+    """EXIT_FILES when the system refused a file of the portfolio, else EXIT_DATA: the
+    data is not what is wrong then, the file's permissions (or the disk) are."""
+    from kamkit.readers import REFUSED_BY_SYSTEM
+
+    refused = any(p.code == "unreadable" and p.expected == REFUSED_BY_SYSTEM
+                  for p in report.errors)
+    return EXIT_FILES if refused else EXIT_DATA
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -125,6 +138,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                   quiet=args.quiet, language=args.language or "en", run_name=args.run,
                   notebooks=args.notebooks)
     _say(summary.render(), file=sys.stderr if summary.failed else sys.stdout)
+    if summary.refused:  # the file system, not a notebook, is what went wrong
+        _say(_("The notebooks that finished are kept; once the problem is solved, the same "
+               "command completes the run."), file=sys.stderr)
+        return EXIT_FILES
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
@@ -546,16 +563,56 @@ def _file_error(command: str, exc: FileSystemError) -> int:
     return EXIT_FILES
 
 
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises nothing."""
+    import os
+
+    # No file descriptor behind it (tests, notebooks): nothing to point elsewhere.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a CI timeout, ``docker stop``), ended like Ctrl+C."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM unwinds it as Ctrl+C does: the run's workers and
+    kernels are stopped and its lock released in order, instead of the process
+    vanishing mid-write."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: leave signals to whoever owns them
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kamkit`` command; return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    with _terminate_like_interrupt():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     # Language and digits hold for this command only: main() may run many times in one
     # process (tests, notebooks), and must not change what the next caller gets.
     with (use_language(getattr(args, "language", None)),
           use_numerals(getattr(args, "numerals", None))):
         try:
-            return int(args.handler(args))
+            code = int(args.handler(args))
+            sys.stdout.flush()  # a closed pipe is met here, not at exit
+            return code
         except FileSystemError as exc:
             return _file_error(args.command, exc)
         except RunInProgress as exc:
@@ -564,7 +621,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BUSY
         except DataError as exc:
             _say(str(exc), file=sys.stderr)
-            return EXIT_DATA
+            report = getattr(exc, "report", None)
+            return _invalid_code(report) if report is not None else EXIT_DATA
         except ParameterError as exc:
             _say(_("kamkit {command}: {message}").format(command=args.command, message=exc),
                   file=sys.stderr)
@@ -573,15 +631,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(_("kamkit {command}: no such file or folder: {path}").format(
                 command=args.command, path=exc.filename or exc), file=sys.stderr)
             return EXIT_DATA
+        except BrokenPipeError:
+            # The reader stopped reading (kamkit identify | head): end quietly with the
+            # code of a process the closed pipe ended, as grep or cat do.
+            _silence_stdout()
+            return EXIT_PIPE
         except OSError as exc:  # a command that reads and writes without atomic_write
             return _file_error(args.command, FileSystemError.from_os_error(exc, action=""))
         except KamkitError as exc:
             _say(_("kamkit {command}: {message}").format(command=args.command, message=exc),
                   file=sys.stderr)
             return EXIT_FAILED
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             _say(_("Interrupted."), file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return 128 + signal.SIGTERM if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -220,11 +220,17 @@ def files_by_table(folder: Path, suffix: str) -> dict[str, list[Path]]:
     return by_table
 
 
+#: What an ``unreadable`` problem expects when the operating system refused the file
+#: (permissions, I/O error), rather than its content being unreadable: the command then
+#: exits with the code of file errors, not of invalid data.
+REFUSED_BY_SYSTEM = N_("a file kamkit may read (check the file's permissions, or copy it to "
+                       "a folder of your own)")
+
+
 def _unreadable(name: str, loc: Location, exc: OSError) -> Problem:
     """A file the operating system refuses to give kamkit (permissions, I/O error)."""
-    return Problem("error", "unreadable", name, loc, expected=N_(
-        "a file kamkit may read (check the file's permissions, or copy it to a folder of "
-        "your own)"), found=(exc.strerror or type(exc).__name__,))
+    return Problem("error", "unreadable", name, loc, expected=REFUSED_BY_SYSTEM,
+                   found=(exc.strerror or type(exc).__name__,))
 
 
 def _odd_entries(folder: Path, suffix: str) -> Iterator[tuple[str, Path, str]]:

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from kamkit import codes
-from kamkit.artifacts import visible_char
+from kamkit.artifacts import shown_character
 from kamkit.i18n import N_, _, format_number, ngettext
 from kamkit.schema import (
     MAX_MAGNITUDE,
@@ -453,8 +453,8 @@ def _to_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
 
 def _visible(text: str) -> str:
     """``text`` with control and invisible characters shown as the terminal shows them
-    (``\\x00``, ``<U+200B>``: :func:`kamkit.artifacts.visible_char`)."""
-    return _SHOWN_ESCAPED.sub(lambda m: visible_char(m[0]), text)
+    (``\\x00``, ``<U+202E>``: :func:`kamkit.artifacts.visible_controls`)."""
+    return _SHOWN_ESCAPED.sub(lambda m: shown_character(m[0]), text)
 
 
 def _category_key(value: str) -> str:

@@ -101,6 +101,14 @@ def test_nul_in_a_name_names_file_column_and_row(make_portfolio):
     assert problem.found == ("Nord\\x00werk",)
 
 
+@pytest.mark.parametrize(("raw", "shown"), [("\x1b[2J", "\\x1b[2J"), ("\x9b31m", "\\x9b31m")])
+def test_terminal_escapes_c0_and_c1_in_a_name_are_refused(make_portfolio, raw, shown):
+    path = make_portfolio({"accounts.csv": ACCOUNTS.replace("Nordwerk GmbH", f"Nord{raw}")})
+    problem = only_error(path)
+    assert (problem.code, problem.column, problem.rows) == ("control_character", "name", (2,))
+    assert problem.found == (f"Nord{shown}",)
+
+
 def test_control_characters_in_a_long_encoded_column(make_portfolio, monkeypatch):
     # Long columns are checked by their distinct values (the 10 M-line path).
     monkeypatch.setattr("kamkit.validation._ENCODE_FROM", 1)
@@ -333,7 +341,7 @@ def test_unreadable_file_is_a_problem_not_a_traceback(make_portfolio, monkeypatc
     problem = only_error(path)
     assert (problem.code, problem.location.file) == ("unreadable", "accounts.csv")
     assert "Permission denied" in problem.message()
-    assert main(["validate", str(path)]) == 2
+    assert main(["validate", str(path)]) == 4  # a file could not be read (README)
     assert "Traceback" not in capsys.readouterr().err
 
 

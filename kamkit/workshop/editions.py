@@ -50,7 +50,7 @@ from typing import Any
 
 import nbformat
 
-from kamkit.exceptions import EditionError, ParameterError
+from kamkit.exceptions import EditionError, FileSystemError, ParameterError
 from kamkit.i18n import _, check_language, text_direction, use_language
 from kamkit.workshop.modules import INSTRUCTOR_TAG, MODULES, module_notebooks
 
@@ -335,9 +335,10 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
     if out.exists() and not force:
         raise ParameterError("out", _("{out} already exists; choose another folder or use "
                                       "--force to replace it").format(out=out))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    tmp: Path | None = None
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
         yield tmp
         old = None
         if out.exists():
@@ -348,8 +349,13 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
         tmp.rename(out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):  # a missing source names itself
+            raise
+        # Name the folder the user asked for, not the staging folder they never see.
+        raise FileSystemError.from_os_error(exc, out) from exc
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
