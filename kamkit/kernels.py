@@ -69,6 +69,15 @@ KERNEL_ARGS: tuple[str, ...] = ("--HistoryManager.enabled=False",
 _MAX_SOCKET_DIR = 88
 
 
+def private_folder(prefix: str = "kk-") -> str:
+    """A new private folder for a run's or a kernel's sockets: in the system's temporary
+    folder when its path leaves room for Unix socket names, else in ``/tmp``."""
+    parent = tempfile.gettempdir()
+    if len(parent) > _MAX_SOCKET_DIR - 30 and os.path.isdir("/tmp"):
+        parent = "/tmp"
+    return tempfile.mkdtemp(prefix=prefix, dir=parent)
+
+
 def safe_environment(env: dict[str, str] | None = None) -> dict[str, str]:
     """``env`` (default ``os.environ``) for a Python child that must not import from its
     working folder: ``PYTHONSAFEPATH`` keeps ``python -m``/``-c`` from putting the
@@ -223,7 +232,7 @@ class ForkServer(ForkClient):
         if not fork_supported():
             raise ForkServerUnavailable("forking kernels needs Linux")
         self.preload = tuple(dict.fromkeys(preload))
-        self._folder = folder or tempfile.mkdtemp(prefix="kk-")
+        self._folder = folder or private_folder()
         super().__init__(os.path.join(self._folder, "fork.sock"))
         environ = safe_environment(env)
         # One BLAS thread per kernel: kernels run side by side on few cores.
@@ -453,7 +462,7 @@ def kernel_manager(fork_server: ForkClient | None = None, *, kernel_name: str = 
         Using IPC transport where the platform has Unix sockets, so no TCP port is ever
         involved; TCP with jupyter_client's port cache elsewhere.
     """
-    folder = runtime_dir or tempfile.mkdtemp(prefix="kk-")
+    folder = runtime_dir or private_folder()
     name = uuid.uuid4().hex[:12]
     options: dict[str, Any] = {"kernel_name": kernel_name,
                                "connection_file": os.path.join(folder, f"{name}.json")}
@@ -478,7 +487,7 @@ def _kernel_folder(fork_server: ForkClient | None) -> str:
         parent = os.path.dirname(fork_server.address)
         if len(parent) <= _MAX_SOCKET_DIR - 9 and os.path.isdir(parent):
             return tempfile.mkdtemp(prefix="k", dir=parent)
-    return tempfile.mkdtemp(prefix="kk-")
+    return private_folder()
 
 
 def stop_kernel(km: Any) -> None:

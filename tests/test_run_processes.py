@@ -65,6 +65,17 @@ def _run_processes(main: int, known: set[int] = frozenset()) -> set[int]:
     return found
 
 
+@pytest.fixture
+def temp():
+    """A temporary folder for the run (``TMPDIR``), short enough that the run keeps its
+    private folder there (socket paths are limited to 107 bytes); removed afterwards."""
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="kt-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _kernel_dirs(temp: Path) -> set[str]:
     return {p.name for p in temp.iterdir() if p.name.startswith(("kk-", "kamkit-"))}
 
@@ -82,7 +93,7 @@ def _env(temp: Path) -> dict[str, str]:
     return env
 
 
-def test_nothing_from_the_working_folder_runs(small, tmp_path):
+def test_nothing_from_the_working_folder_runs(small, tmp_path, temp):
     pipeline = write_pipeline(tmp_path / "notebooks")
     work = tmp_path / "work"
     work.mkdir()
@@ -92,8 +103,6 @@ def test_nothing_from_the_working_folder_runs(small, tmp_path):
         (work / f"{name}.py").write_text(
             f"open({str(marks / name)!r}, 'w').close()\n"
             f"raise ImportError('the working folder copy of {name} ran')\n")
-    temp = tmp_path / "tmp"
-    temp.mkdir()
     done = subprocess.run(_command(small, tmp_path / "out", pipeline, "--workers", "2"),
                           cwd=work, env=_env(temp), capture_output=True, text=True,
                           timeout=300)
@@ -117,13 +126,11 @@ def _portfolio(tmp_path: Path, n: int) -> tuple[Path, list[str]]:
 
 
 @pytest.mark.skipif(not fork_supported(), reason="kernel processes are forked on Linux")
-def test_kernels_end_with_their_notebook_and_leave_no_folder(tmp_path):
+def test_kernels_end_with_their_notebook_and_leave_no_folder(tmp_path, temp):
     """Twelve notebooks on two workers: never more than a few processes at once, and
     after the run no process of it and no temporary folder."""
     pipeline = write_pipeline(tmp_path / "notebooks", sleep=0.3)
     portfolio, ids = _portfolio(tmp_path, 12)
-    temp = tmp_path / "tmp"
-    temp.mkdir()
     proc = subprocess.Popen(_command(portfolio, tmp_path / "out", pipeline, "--workers", "2",
                                      "--accounts", *ids),
                             env=_env(temp), start_new_session=True,
@@ -140,7 +147,7 @@ def test_kernels_end_with_their_notebook_and_leave_no_folder(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
     out, err = proc.communicate()
     assert proc.returncode == 0, out + err
-    # main, kernel template, multiprocessing's fork server and resource tracker,
+    # main, kernel template, multiprocessing's resource tracker,
     # two workers and at most one kernel per worker (plus one being reaped).
     assert peak <= 9, f"{peak} processes alive at once for 2 workers"
     deadline = time.monotonic() + 10
@@ -151,11 +158,9 @@ def test_kernels_end_with_their_notebook_and_leave_no_folder(tmp_path):
     assert sorted(p.name for p in temp.iterdir()) == []
 
 
-def test_kill_9_of_the_main_process_ends_the_whole_run(tmp_path):
+def test_kill_9_of_the_main_process_ends_the_whole_run(tmp_path, temp):
     pipeline = write_pipeline(tmp_path / "notebooks", sleep=2.0)
     portfolio, ids = _portfolio(tmp_path, 8)
-    temp = tmp_path / "tmp"
-    temp.mkdir()
     out = tmp_path / "out"
     proc = subprocess.Popen(_command(portfolio, out, pipeline, "--workers", "2",
                                      "--accounts", *ids),
@@ -173,6 +178,7 @@ def test_kill_9_of_the_main_process_ends_the_whole_run(tmp_path):
             time.sleep(0.05)
         else:
             pytest.fail("the run did not start its notebooks")
+        assert _kernel_dirs(temp), "the run keeps its private folder in TMPDIR"
         alive_before = _run_processes(proc.pid, seen)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -185,6 +191,10 @@ def test_kill_9_of_the_main_process_ends_the_whole_run(tmp_path):
         stamps = sorted((out / "p8/.kamkit/done").glob("*.json"))
         time.sleep(3)
         assert sorted((out / "p8/.kamkit/done").glob("*.json")) == stamps
+        # The template removes the run's private folder on its way out.
+        deadline = time.monotonic() + 15
+        while list(temp.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert sorted(p.name for p in temp.iterdir()) == []
     finally:
         for pid in _run_processes(proc.pid):
@@ -192,11 +202,10 @@ def test_kill_9_of_the_main_process_ends_the_whole_run(tmp_path):
                 os.kill(pid, signal.SIGKILL)
 
 
-def test_the_in_process_runner_leaves_no_temporary_folder(small, tmp_path, monkeypatch):
+def test_the_in_process_runner_leaves_no_temporary_folder(small, tmp_path, temp,
+                                                         monkeypatch):
     """The Python API too: the run's private folder is gone when run() returns."""
     pipeline = write_pipeline(tmp_path / "notebooks")
-    temp = tmp_path / "tmp"
-    temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", None)
     summary = run(small, tmp_path / "out", notebooks=pipeline, stages=STAGES, workers=2,
