@@ -198,7 +198,7 @@ def dollar_portfolio():
     """Company X with a ``$`` pair in every free text, some account ids and goal ids."""
     import dataclasses
 
-    from kamkit.synth import company_x
+    from tests.conftest import company_x_copy as company_x
 
     p = company_x()
     tables = {}

@@ -12,12 +12,12 @@ from kamkit import evaluation, review
 from kamkit.charts import evaluation as charts
 from kamkit.charts import title_of, to_png
 from kamkit.i18n import LANGUAGES
-from kamkit.synth import company_x
+from tests.conftest import company_x_copy
 
 
 @pytest.fixture(scope="module")
 def cx():
-    return company_x()
+    return company_x_copy()
 
 
 @pytest.fixture(scope="module")

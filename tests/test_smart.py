@@ -25,6 +25,7 @@ from kamkit.smart import (
     smart_check,
     smart_details,
 )
+from tests.conftest import company_x_copy
 
 STORY = json.loads(synth.STORY_PATH.read_text(encoding="utf-8"))
 AS_OF = pd.Timestamp(STORY["meta"]["as_of"])
@@ -35,7 +36,7 @@ STATUS = {"P": "pass", "W": "warn", "F": "fail", "?": "not_judged"}
 
 @pytest.fixture(scope="module")
 def cx():
-    return synth.company_x()
+    return company_x_copy()
 
 
 def verdict_string(verdict) -> str:
