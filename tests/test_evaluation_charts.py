@@ -43,6 +43,7 @@ def _drawings(ev, rv):
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_chart_draws_in_every_language(ev, rv, language):
     for draw in _drawings(ev, rv):

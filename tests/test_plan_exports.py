@@ -232,6 +232,7 @@ def test_a_workbook_without_the_actions_sheet(cx, tmp_path):
         read_action_list(book, cx, "CX-003")
 
 
+@pytest.mark.slow
 def test_apply_writes_a_copy_and_leaves_the_original(tmp_path):
     source = tmp_path / "company_x"
     shutil.copytree(COMPANY_X, source)
@@ -261,6 +262,7 @@ def test_apply_writes_a_copy_and_leaves_the_original(tmp_path):
 # kamkit plan
 
 
+@pytest.mark.slow
 def test_cli_plan_prints_the_verdict_and_writes_files(tmp_path, capsys):
     html, xlsx = tmp_path / "p.html", tmp_path / "a.xlsx"
     assert main(["plan", str(COMPANY_X), "CX-003", "--html", str(html),

@@ -488,6 +488,7 @@ def test_huge_goal_values_in_memory_are_checked_and_evaluated(cx, column, value)
     evaluation.evaluate(p, "CX-002")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
