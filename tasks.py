@@ -4,6 +4,8 @@
     python3 tasks.py demo      set up .venv, then run the kit on datasets/company_x
                                (reports/company_x/index.html)
     python3 tasks.py test      set up .venv, then run every test (unit, notebooks, docs)
+    python3 tasks.py test --quick   the fast path: unit tests and doctests in parallel,
+                               without the notebook and pipeline runs (seconds, not minutes)
     python3 tasks.py regen     re-execute every committed notebook in place
     python3 tasks.py docs      regenerate the data dictionary, templates, glossary, images
     python3 tasks.py catalogs  extract the messages and update the translation catalogs
@@ -82,9 +84,21 @@ def task_demo(args: list[str]) -> None:
     _run(BIN / "kamkit", "run", "datasets/company_x", "--out", "reports", *args, env=_env())
 
 
+#: ``test --quick``: everything but what runs notebooks (nbval over notebooks/, the
+#: pipeline and papermill runs, the browser tests: all marked ``slow``), spread over
+#: every core by pytest-xdist. The full suite, which CI runs, keeps them all.
+QUICK = ("-o", "testpaths=tests kamkit", "-m", "not slow and not browser", "-n", "auto")
+
+
 def task_test(args: list[str]) -> None:
-    """Run every test: unit tests, doctests, notebooks against their committed outputs."""
+    """Run every test: unit tests, doctests, notebooks against their committed outputs.
+
+    ``--quick`` leaves out the notebook and pipeline runs and runs the rest in
+    parallel; any other argument goes to pytest as it is.
+    """
     ensure_env()
+    if "--quick" in args:
+        args = [*QUICK, *(a for a in args if a != "--quick")]
     _run(PYTHON, "-m", "pytest", *args, env=_env())
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from kamkit.synth import company_x as _build_company_x
+
 ROOT = Path(__file__).resolve().parents[1]
 COMPANY_X = ROOT / "datasets" / "company_x"
 
@@ -64,6 +66,22 @@ def make_portfolio(tmp_path: Path):
         return write_portfolio(tmp_path / f"p{next(counter)}", merged)
 
     return make
+
+
+_BUILT: dict[str, object] = {}
+
+
+def company_x_copy():
+    """The Company X case study (``kamkit.synth.company_x()``), built once per process.
+
+    Building it takes a second or more, and dozens of tests and doctests start from it;
+    each caller gets its own deep copy, so no test sees another's changes.
+    """
+    import copy
+
+    if "company_x" not in _BUILT:
+        _BUILT["company_x"] = _build_company_x()
+    return copy.deepcopy(_BUILT["company_x"])
 
 
 def _shared_run(tmp_path_factory, worker_id: str, name: str, **options):

@@ -198,7 +198,7 @@ def dollar_portfolio():
     """Company X with a ``$`` pair in every free text, some account ids and goal ids."""
     import dataclasses
 
-    from kamkit.synth import company_x
+    from tests.conftest import company_x_copy as company_x
 
     p = company_x()
     tables = {}
@@ -277,6 +277,7 @@ def dollar_charts(dollar_portfolio):
     return _dollar_charts(dollar_portfolio)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(_SHOWS_DATA | {
     "concentration", "share_of_wallet", "revenue_margin", "clv", "feedback", "health"}))
 def test_dollar_signs_in_the_data_are_drawn_as_written(dollar_charts, name):

@@ -132,6 +132,7 @@ def test_charts_are_deterministic(dossiers):
 # HTML export
 
 
+@pytest.mark.slow
 def test_html_has_language_direction_and_names(dossiers, tmp_path):
     page = dossier.to_html(dossiers["CX-005"], tmp_path / "fa.html", language="fa").read_text(
         encoding="utf-8")

@@ -12,12 +12,12 @@ from kamkit import evaluation, review
 from kamkit.charts import evaluation as charts
 from kamkit.charts import title_of, to_png
 from kamkit.i18n import LANGUAGES
-from kamkit.synth import company_x
+from tests.conftest import company_x_copy
 
 
 @pytest.fixture(scope="module")
 def cx():
-    return company_x()
+    return company_x_copy()
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,7 @@ def _drawings(ev, rv):
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_chart_draws_in_every_language(ev, rv, language):
     for draw in _drawings(ev, rv):

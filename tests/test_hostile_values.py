@@ -159,7 +159,7 @@ def test_summing_parquet_reader_refuses_amounts_whose_sums_overflow(small, tmp_p
 
 
 def test_goal_values_beyond_the_limit_are_refused_naming_the_goal_row(tmp_path):
-    from kamkit.synth import company_x
+    from tests.conftest import company_x_copy as company_x
 
     folder = save(company_x(), tmp_path / "cx", "csv")
     goals = pd.read_csv(folder / "goals.csv", dtype=str)

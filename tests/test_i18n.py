@@ -167,6 +167,7 @@ def test_update_keeps_translations_and_marks_nothing_fuzzy(tmp_path):
     assert kinds == {("untranslated", "Contents")}
 
 
+@pytest.mark.slow
 def test_update_with_fuzzy_lists_every_guess(tmp_path):
     locale = _copy_locale(tmp_path)
     path = i18n_tools.po_path("ru", locale)
@@ -184,6 +185,7 @@ def test_update_with_fuzzy_lists_every_guess(tmp_path):
         assert i18n_tools.check("ru", locale_dir=locale)[0].kind == "fuzzy"
 
 
+@pytest.mark.slow
 def test_catalogs_command_check_exits_zero(capsys):
     assert i18n_tools.main(["check"]) == 0
     assert "catalogs are complete and current" in capsys.readouterr().out

@@ -267,7 +267,7 @@ def test_a_criterion_without_spread_contributes_nothing():
 
 @functools.cache
 def company_x_result():
-    from kamkit.synth import company_x
+    from tests.conftest import company_x_copy as company_x
 
     return idn.identify(company_x())
 
@@ -295,7 +295,7 @@ def test_company_x_story():
 
 
 def test_company_x_concentration_matches_the_case_study():
-    from kamkit.synth import company_x
+    from tests.conftest import company_x_copy as company_x
 
     curve = idn.concentration(company_x())
     assert idn.top_share(curve) == pytest.approx(0.94, abs=0.005)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.__main__ import available
 from benchmarks.__main__ import main as benchmarks_main
 from benchmarks.identification import main
@@ -14,6 +16,7 @@ def test_benchmark_is_listed(capsys):
     assert benchmarks_main(["nope"]) == 2
 
 
+@pytest.mark.slow
 def test_small_run_agrees_with_duckdb(tmp_path, capsys):
     assert main(["--accounts", "400", "--repeat", "1", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out

@@ -15,7 +15,7 @@ from kamkit.charts import title_of, to_png
 
 @functools.cache
 def company_x():
-    from kamkit.synth import company_x as build
+    from tests.conftest import company_x_copy as build
 
     p = build()
     return p, idn.identify(p)

@@ -10,7 +10,7 @@ from kamkit.widgets.identification import panel_state, weight_panel
 
 @functools.cache
 def company_x():
-    from kamkit.synth import company_x as build
+    from tests.conftest import company_x_copy as build
 
     p = build()
     return p, idn.identify(p)

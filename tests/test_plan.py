@@ -15,6 +15,7 @@ from kamkit import plan, synth
 from kamkit.artifacts import to_jsonable
 from kamkit.exceptions import ParameterError
 from kamkit.portfolio import from_frames
+from tests.conftest import company_x_copy
 
 STORY = json.loads(synth.STORY_PATH.read_text(encoding="utf-8"))
 PLAN_FLAGS = {"overdue_actions", "action_without_owner", "goal_without_actions",
@@ -23,7 +24,7 @@ PLAN_FLAGS = {"overdue_actions", "action_without_owner", "goal_without_actions",
 
 @pytest.fixture(scope="module")
 def cx():
-    return synth.company_x()
+    return company_x_copy()
 
 
 # --------------------------------------------------------------------------------------

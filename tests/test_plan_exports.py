@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kamkit import plan, synth
+from kamkit import plan
 from kamkit.action_list import (
     apply_action_list,
     read_action_list,
@@ -24,12 +24,12 @@ from kamkit.exceptions import ParameterError, PortfolioValidationError
 from kamkit.plan_report import plan_document, write_plan_html
 from kamkit.portfolio import load
 from kamkit.widgets.plan import checker_html, smart_checker
-from tests.conftest import COMPANY_X
+from tests.conftest import COMPANY_X, company_x_copy
 
 
 @pytest.fixture(scope="module")
 def cx():
-    return synth.company_x()
+    return company_x_copy()
 
 
 # --------------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ def test_plan_document_of_an_account_without_plan(cx):
 # The action list workbook
 
 
-@pytest.mark.parametrize("account", sorted({a for a in synth.company_x().actions["account_id"]}))
+@pytest.mark.parametrize("account", sorted({a for a in company_x_copy().actions["account_id"]}))
 def test_action_list_round_trip_loses_nothing(cx, tmp_path, account):
     book = write_action_list(cx, account, tmp_path / "actions.xlsx")
     back = read_action_list(book, cx, account)
@@ -232,6 +232,7 @@ def test_a_workbook_without_the_actions_sheet(cx, tmp_path):
         read_action_list(book, cx, "CX-003")
 
 
+@pytest.mark.slow
 def test_apply_writes_a_copy_and_leaves_the_original(tmp_path):
     source = tmp_path / "company_x"
     shutil.copytree(COMPANY_X, source)
@@ -261,6 +262,7 @@ def test_apply_writes_a_copy_and_leaves_the_original(tmp_path):
 # kamkit plan
 
 
+@pytest.mark.slow
 def test_cli_plan_prints_the_verdict_and_writes_files(tmp_path, capsys):
     html, xlsx = tmp_path / "p.html", tmp_path / "a.xlsx"
     assert main(["plan", str(COMPANY_X), "CX-003", "--html", str(html),

@@ -25,6 +25,7 @@ from kamkit.smart import (
     smart_check,
     smart_details,
 )
+from tests.conftest import company_x_copy
 
 STORY = json.loads(synth.STORY_PATH.read_text(encoding="utf-8"))
 AS_OF = pd.Timestamp(STORY["meta"]["as_of"])
@@ -35,7 +36,7 @@ STATUS = {"P": "pass", "W": "warn", "F": "fail", "?": "not_judged"}
 
 @pytest.fixture(scope="module")
 def cx():
-    return synth.company_x()
+    return company_x_copy()
 
 
 def verdict_string(verdict) -> str:
@@ -487,6 +488,7 @@ def test_huge_goal_values_in_memory_are_checked_and_evaluated(cx, column, value)
     evaluation.evaluate(p, "CX-002")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),

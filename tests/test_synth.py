@@ -20,6 +20,7 @@ from kamkit import synth
 from kamkit.exceptions import ParameterError
 from kamkit.portfolio import from_frames, save
 from kamkit.sales import period, sales_by_account, sales_by_year
+from tests.conftest import company_x_copy
 
 REPO = Path(__file__).resolve().parents[1]
 DATASET = REPO / "datasets" / "company_x"
@@ -43,7 +44,7 @@ def small():
 
 @pytest.fixture(scope="module")
 def cx():
-    return synth.company_x()
+    return company_x_copy()
 
 
 @pytest.fixture(scope="module")

@@ -1121,6 +1121,7 @@ DECISIONS = {"CX-001": "no change", "CX-002": "intervene", "CX-006": "promote",
              "CX-008": "demote", "CX-009": ["rebalance", "intervene"], "CX-013": "no change"}
 
 
+@pytest.mark.slow
 def test_m4_review_facts(p, cycle):
     facts = m4.review_facts(cycle, p).set_index("account_id")
     assert set(DECISIONS) <= set(facts.index)
@@ -1131,6 +1132,7 @@ def test_m4_review_facts(p, cycle):
     assert "kind" not in facts.columns and "recommendation" not in facts.columns
 
 
+@pytest.mark.slow
 def test_m4_next_cycle(p, cycle):
     result = m4.check_next_cycle(DECISIONS, p, cycle)
     assert result.ok and "hand CX-009 to Jonas Becker" in result.message
@@ -1156,6 +1158,7 @@ def test_m4_next_cycle(p, cycle):
     ({"CX-008": "promote"}, "left the list"),
     ({"CX-006": "demote"}, "nothing to demote"),
 ])
+@pytest.mark.slow
 def test_m4_next_cycle_wrong_decisions(p, cycle, change, words):
     result = m4.check_next_cycle(DECISIONS | change, p, cycle)
     account = next(iter(change))
@@ -1172,11 +1175,13 @@ def test_m4_next_cycle_wrong_decisions(p, cycle, change, words):
     ({}, "empty"),
     ("promote", "not a dictionary"),
 ])
+@pytest.mark.slow
 def test_m4_next_cycle_bad_answers(p, cycle, bad, words):
     result = m4.check_next_cycle(bad, p, cycle)
     assert result.status == "invalid" and words in result.message + result.hint
 
 
+@pytest.mark.slow
 def test_m4_next_cycle_not_answered(p, cycle):
     assert m4.check_next_cycle(dict.fromkeys(DECISIONS, ...), p, cycle).status == "not_answered"
 
@@ -1376,6 +1381,7 @@ def test_a_failed_build_leaves_nothing(tmp_path):
     assert sorted(x.name for x in tmp_path.iterdir()) == ["notebooks"]
 
 
+@pytest.mark.slow
 def test_trainer_html_edition_opens_offline(tmp_path):
     out = editions.build_html(tmp_path / "html", edition="trainer")
     pages = sorted(x.name for x in out.iterdir())
