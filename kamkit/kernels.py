@@ -586,6 +586,10 @@ def _answer(request: dict[str, Any], statuses: dict[int, int], live: set[int],
         pid = os.fork()
         if pid == 0:
             _child(request, inherited)
+        # The child makes itself a group leader too; doing it here as well closes the
+        # moment in which a kill of the group would miss it.
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)
         live.add(pid)
         return {"pid": pid}
     if op == "poll":
@@ -614,14 +618,26 @@ def _reap(statuses: dict[int, int], live: set[int], pid: int = -1) -> None:
             return
 
 
-def _end_kernels(live: set[int]) -> None:
-    """Kill every kernel still running (each leads its own process group) and reap it."""
+def _end_kernels(live: set[int], wait: float = 10.0) -> None:
+    """Kill every kernel still running (its process group, and the process itself in
+    case it has not made its group yet) and reap it; never wait longer than ``wait``."""
+    import time
+
     for pid in list(live):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-    for pid in list(live):
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+        for kill in (os.killpg, os.kill):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + wait
+    while live and time.monotonic() < deadline:
+        for pid in list(live):
+            try:
+                done, _status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                live.discard(pid)
+        if live:
+            time.sleep(0.01)
     live.clear()
 
 

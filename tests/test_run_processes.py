@@ -212,3 +212,27 @@ def test_the_in_process_runner_leaves_no_temporary_folder(small, tmp_path, temp,
                   quiet=True)
     assert summary.ok, summary.render()
     assert sorted(p.name for p in temp.iterdir()) == []
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not fork_supported(), reason="kernel processes are forked on Linux")
+def test_the_template_ends_a_kernel_that_has_not_made_its_group_yet():
+    """The owner may die just after a fork, before the new kernel leads its own process
+    group: the template must still kill it, and never wait for it forever."""
+    from kamkit.kernels import _end_kernels
+
+    pid = os.fork()
+    if pid == 0:  # a kernel-to-be that has not called setpgid yet
+        try:
+            while True:
+                signal.pause()
+        finally:
+            os._exit(0)
+    try:
+        assert os.getpgid(pid) != pid
+        _end_kernels({pid})
+        assert not Path(f"/proc/{pid}").exists()  # killed and reaped
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
