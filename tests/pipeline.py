@@ -81,3 +81,15 @@ def write_pipeline(folder: Path, sleep: float = 0.0) -> Path:
             nb.cells[1].source = PARAMS.replace("sleep = 0.0", f"sleep = {sleep!r}")
         nbformat.write(nb, str(folder / stage.notebook))
     return folder
+
+
+def run_args(portfolio: object, out: object, notebooks: object, *more: str) -> list[str]:
+    """``kamkit run`` arguments for the stand-in notebooks, one worker, no progress bar."""
+    return ["run", str(portfolio), "--out", str(out), "--notebooks", str(notebooks),
+            "--quiet", "--workers", "1", *more]
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Half-written files: atomic temporary files and papermill's partial notebooks."""
+    return sorted(p.name for p in folder.rglob("*")
+                  if p.name.endswith((".tmp", ".partial.ipynb")))

@@ -18,7 +18,7 @@ from kamkit import batch, cli
 from kamkit.batch import RunSummary, TaskResult
 from kamkit.cli import EXIT_FAILED, EXIT_FILES, main
 from kamkit.exceptions import FileSystemError
-from tests.pipeline import write_pipeline
+from tests.pipeline import leftovers, run_args, write_pipeline
 
 DISK_FULL = ("FileSystemError: Could not write /r/small/01_identification.html. The disk "
              "is full (or your quota is used up): free some space, or write somewhere "
@@ -28,16 +28,6 @@ DISK_FULL = ("FileSystemError: Could not write /r/small/01_identification.html. 
 @pytest.fixture
 def pipeline(tmp_path):
     return write_pipeline(tmp_path / "notebooks")
-
-
-def _args(portfolio, out, notebooks, *more):
-    return ["run", str(portfolio), "--out", str(out), "--notebooks", str(notebooks),
-            "--quiet", "--workers", "1", *more]
-
-
-def _leftovers(folder: pathlib.Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*")
-                  if p.name.endswith((".tmp", ".partial.ipynb")))
 
 
 def _summary(*errors: str) -> RunSummary:
@@ -71,7 +61,7 @@ def test_a_file_where_an_account_folder_should_be_exits_4(small, tmp_path, pipel
                                                            capsys):
     (tmp_path / "out" / "small").mkdir(parents=True)
     (tmp_path / "out" / "small" / "accounts").write_text("x", encoding="utf-8")
-    assert main(_args(small, tmp_path / "out", pipeline, "--accounts", "A-1")) == EXIT_FILES
+    assert main(run_args(small, tmp_path / "out", pipeline, "--accounts", "A-1")) == EXIT_FILES
     err = capsys.readouterr().err
     assert "2 notebooks run, 0 unchanged and skipped, 1 failed" in err
     assert f"{tmp_path / 'out' / 'small' / 'accounts'} is a file where a folder should be" \
@@ -120,7 +110,7 @@ def test_an_unreadable_input_exits_with_the_files_code(small, monkeypatch, capsy
 def test_an_unreadable_input_stops_a_run_with_the_files_code(small, tmp_path, pipeline,
                                                              monkeypatch, capsys):
     _refuse_transactions(monkeypatch)
-    assert main(_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
+    assert main(run_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
     assert "transactions.csv" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
@@ -187,15 +177,15 @@ def test_a_really_full_disk_exits_4_leaves_nothing_half_written_and_resumes(
     out = small_disk / "out"
     (out / "small").mkdir(parents=True)
     _fill(small_disk)
-    assert main(_args(small, out, pipeline, "--accounts", "A-1")) == EXIT_FILES
+    assert main(run_args(small, out, pipeline, "--accounts", "A-1")) == EXIT_FILES
     err = capsys.readouterr().err
     assert "Traceback" not in err and "[Errno" not in err
     assert "disk is full" in err and str(out / "small") in err
     assert "the same command completes the run" in err
-    assert _leftovers(out) == []
+    assert leftovers(out) == []
     (small_disk / "fill").unlink()
-    assert main(_args(small, out, pipeline, "--accounts", "A-1")) == 0
-    assert (out / "small" / "index.html").exists() and _leftovers(out) == []
+    assert main(run_args(small, out, pipeline, "--accounts", "A-1")) == 0
+    assert (out / "small" / "index.html").exists() and leftovers(out) == []
 
 
 # --------------------------------------------------------------------------------------
@@ -206,7 +196,7 @@ def test_a_notebooks_folder_without_notebooks_is_a_wrong_argument(small, tmp_pat
     empty = tmp_path / "empty"
     empty.mkdir()
     for folder in (empty, tmp_path / "missing"):
-        assert main(_args(small, tmp_path / "out", folder)) == cli.EXIT_DATA
+        assert main(run_args(small, tmp_path / "out", folder)) == cli.EXIT_DATA
         err = capsys.readouterr().err
         assert f"notebooks: No notebook of the pipeline is in {folder}." in err
     assert not (tmp_path / "out").exists()
@@ -260,7 +250,7 @@ def test_the_run_folder_does_not_count_as_portfolio_data(small, tmp_path):
 
 @pytest.mark.slow
 def test_a_second_run_into_the_portfolio_folder_skips_what_is_done(small, pipeline, capsys):
-    args = _args(small, small / "reports", pipeline, "--accounts", "A-1")
+    args = run_args(small, small / "reports", pipeline, "--accounts", "A-1")
     assert main(args) == 0
     assert main(args) == 0
     assert "0 notebooks run, 3 unchanged and skipped, 0 failed" in capsys.readouterr().out

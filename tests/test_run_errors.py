@@ -18,23 +18,12 @@ from kamkit.batch import Stage, run
 from kamkit.cli import EXIT_BUSY, EXIT_DATA, EXIT_FAILED, EXIT_FILES, main
 from kamkit.exceptions import FileSystemError, ParameterError
 from tests.conftest import SMALL
-from tests.pipeline import PARAMS, STAGES, write_pipeline
+from tests.pipeline import STAGES, leftovers, notebook, run_args, write_pipeline
 
 
 @pytest.fixture
 def pipeline(tmp_path):
     return write_pipeline(tmp_path / "notebooks")
-
-
-def _args(portfolio, out, notebooks, *more):
-    return ["run", str(portfolio), "--out", str(out), "--notebooks", str(notebooks),
-            "--quiet", "--workers", "1", *more]
-
-
-def _leftovers(folder: pathlib.Path) -> list[str]:
-    """Half-written files: atomic temporary files and papermill's partial notebooks."""
-    return sorted(p.name for p in folder.rglob("*")
-                  if p.name.endswith((".tmp", ".partial.ipynb")))
 
 
 def _disk_full(monkeypatch, module, name: str) -> None:
@@ -72,14 +61,14 @@ def test_disk_full_at_the_index_reports_what_ran_and_the_next_run_completes(
         small, tmp_path, pipeline, monkeypatch, capsys):
     _disk_full(monkeypatch, html, "index.html")
     out = tmp_path / "out"
-    assert main(_args(small, out, pipeline, "--accounts", "A-1")) == EXIT_FILES
+    assert main(run_args(small, out, pipeline, "--accounts", "A-1")) == EXIT_FILES
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "3 notebooks run, 0 unchanged and skipped, 0 failed" in err  # what ran, first
     assert str(out / "small" / "index.html") in err and "disk is full" in err
     assert "the same command completes the run" in err
     run_dir = out / "small"
-    assert _leftovers(run_dir) == [] and not (run_dir / "index.html").exists()
+    assert leftovers(run_dir) == [] and not (run_dir / "index.html").exists()
     assert len(list((run_dir / ".kamkit" / "done").iterdir())) == 3  # finished and stamped
     monkeypatch.undo()
     again = run(small, out, notebooks=pipeline, stages=STAGES, accounts=["A-1"],
@@ -116,7 +105,7 @@ def test_a_notebook_whose_outputs_cannot_be_written_fails_alone(small, tmp_path,
     assert result["status"] == "failed"
     assert result["error"].startswith("FileSystemError: Could not write ")
     assert "02_needs_analysis.html" in result["error"] and "disk is full" in result["error"]
-    assert _leftovers(tmp_path / "out") == []
+    assert leftovers(tmp_path / "out") == []
 
 
 def test_papermill_unable_to_write_the_notebook_fails_the_task(small, tmp_path, pipeline,
@@ -131,14 +120,14 @@ def test_papermill_unable_to_write_the_notebook_fails_the_task(small, tmp_path, 
     monkeypatch.setattr(batch, "_FORK", False)
     result = batch.execute_task(_task(small, tmp_path, pipeline))
     assert result["status"] == "failed" and "disk is full" in result["error"]
-    assert _leftovers(tmp_path / "out") == []
+    assert leftovers(tmp_path / "out") == []
 
 
 @pytest.mark.parametrize("workers", ["0", "-2"])
 def test_workers_below_one_are_refused(small, tmp_path, pipeline, workers, capsys):
     with pytest.raises(ParameterError, match="workers: must be at least 1"):
         run(small, tmp_path / "out", notebooks=pipeline, stages=STAGES, workers=int(workers))
-    args = _args(small, tmp_path / "out", pipeline)
+    args = run_args(small, tmp_path / "out", pipeline)
     args[args.index("--workers") + 1] = workers
     assert main(args) == EXIT_DATA
     assert "workers: must be at least 1" in capsys.readouterr().err
@@ -148,7 +137,7 @@ def test_workers_below_one_are_refused(small, tmp_path, pipeline, workers, capsy
 def test_a_file_where_the_run_folder_should_be(small, tmp_path, pipeline, capsys):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "small").write_text("not a folder", encoding="utf-8")
-    assert main(_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
+    assert main(run_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert f"Could not write {tmp_path / 'out' / 'small'}." in err
@@ -157,7 +146,7 @@ def test_a_file_where_the_run_folder_should_be(small, tmp_path, pipeline, capsys
 
 def test_out_naming_a_file(small, tmp_path, pipeline, capsys):
     (tmp_path / "out.txt").write_text("a file", encoding="utf-8")
-    assert main(_args(small, tmp_path / "out.txt", pipeline)) == EXIT_FILES
+    assert main(run_args(small, tmp_path / "out.txt", pipeline)) == EXIT_FILES
     err = capsys.readouterr().err
     assert f"{tmp_path / 'out.txt'} is a file where a folder should be" in err
     assert "Traceback" not in err
@@ -166,7 +155,7 @@ def test_out_naming_a_file(small, tmp_path, pipeline, capsys):
 def test_a_file_where_the_state_folder_should_be(small, tmp_path, pipeline, capsys):
     (tmp_path / "out" / "small").mkdir(parents=True)
     (tmp_path / "out" / "small" / ".kamkit").write_text("x", encoding="utf-8")
-    assert main(_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
+    assert main(run_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
     err = capsys.readouterr().err
     assert str(tmp_path / "out" / "small" / ".kamkit") in err
     assert "There is a file where a folder should be" in err
@@ -175,11 +164,11 @@ def test_a_file_where_the_state_folder_should_be(small, tmp_path, pipeline, caps
 @pytest.mark.slow
 def test_a_folder_where_index_html_should_be(small, tmp_path, pipeline, capsys):
     (tmp_path / "out" / "small" / "index.html").mkdir(parents=True)
-    assert main(_args(small, tmp_path / "out", pipeline, "--accounts", "A-1")) == EXIT_FILES
+    assert main(run_args(small, tmp_path / "out", pipeline, "--accounts", "A-1")) == EXIT_FILES
     err = capsys.readouterr().err
     assert "3 notebooks run" in err and "There is a folder where a file should be" in err
     assert str(tmp_path / "out" / "small" / "index.html") in err
-    assert _leftovers(tmp_path / "out") == []
+    assert leftovers(tmp_path / "out") == []
 
 
 def test_an_unreadable_input_is_named(small, tmp_path, pipeline, monkeypatch, capsys):
@@ -192,7 +181,7 @@ def test_an_unreadable_input_is_named(small, tmp_path, pipeline, monkeypatch, ca
         return read_bytes(self)
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
-    assert main(_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
+    assert main(run_args(small, tmp_path / "out", pipeline)) == EXIT_FILES
     err = capsys.readouterr().err
     # The loader reports it among the portfolio's problems (tests/test_faults.py).
     assert "accounts.csv: expected a file kamkit may read (check the file's permissions" \
@@ -225,23 +214,12 @@ if value > 0
 """
 
 
-def _notebook(body: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# test"), params,
-                nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return nb
-
-
 @pytest.mark.slow
 def test_the_failure_summary_names_the_cell_and_a_meaningful_error(small, tmp_path, capsys):
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()
-    nbformat.write(_notebook(RAISES), str(notebooks / "02_needs_analysis.ipynb"))
-    nbformat.write(_notebook(SYNTAX), str(notebooks / "03_account_plan.ipynb"))
+    nbformat.write(notebook(RAISES), str(notebooks / "02_needs_analysis.ipynb"))
+    nbformat.write(notebook(SYNTAX), str(notebooks / "03_account_plan.ipynb"))
     stages = [Stage("02_needs_analysis.ipynb", "account"), Stage("03_account_plan.ipynb",
                                                                  "account")]
     summary = run(small, tmp_path / "out", notebooks=notebooks, stages=stages,
@@ -265,7 +243,7 @@ def test_the_command_exits_1_for_failed_notebooks_and_3_for_a_busy_run_folder(
         make_portfolio, tmp_path, pipeline, capsys):
     accounts = SMALL["accounts.csv"] + "A-FAIL,Broken Ltd,x,PL,,2020,1,1,1,basic,,\n"
     portfolio = make_portfolio({"accounts.csv": accounts})
-    args = _args(portfolio, tmp_path / "out", pipeline, "--accounts", "A-FAIL")
+    args = run_args(portfolio, tmp_path / "out", pipeline, "--accounts", "A-FAIL")
     assert main(args) == EXIT_FAILED
     assert "failing cell: Cell In[" in capsys.readouterr().err
     with batch._RunLock(tmp_path / "out" / portfolio.name):
