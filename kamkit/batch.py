@@ -334,8 +334,7 @@ def _mark_done(run_dir: Path, task: Task, result: TaskResult) -> TaskResult:
     try:
         write_json(_stamp_path(run_dir, task), {"key": task.key, "digest": task.digest})
     except FileSystemError as exc:
-        return dataclasses.replace(result, status="failed",
-                                   error=_error_line(type(exc).__name__, str(exc)))
+        return dataclasses.replace(result, status="failed", error=_error_text(exc))
     return result
 
 
