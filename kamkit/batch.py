@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -342,7 +343,6 @@ def _mark_done(run_dir: Path, task: Task, result: TaskResult) -> TaskResult:
 # Executing one task (in a worker process or on a Dask worker)
 
 _FORK: Any = None  # this process's way to fork kernels: a ForkClient/ForkServer, or False
-_EXPORTER: Any = None
 
 
 def _fork_client() -> Any:
@@ -386,17 +386,12 @@ def warm_worker(fork_address: str | None = None, owner: int | None = None) -> No
         os.environ["KAMKIT_FORK_SERVER"] = fork_address
     import papermill  # noqa: F401
 
-    _exporter()
+    from kamkit.html import page_exporter
 
-
-def _exporter() -> Any:
-    global _EXPORTER
-    if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-
-        _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True,
-                                 exclude_input_prompt=True, exclude_output_prompt=True)
-    return _EXPORTER
+    page_exporter(code=False)
+    # What the worker imported lives as long as the worker: out of the collector's way.
+    gc.collect()
+    gc.freeze()
 
 
 _VOLATILE_PAPERMILL = ("start_time", "end_time", "duration", "input_path", "output_path",
@@ -418,11 +413,9 @@ def _clean_executed(nb: Any) -> Any:
 
 
 def _html(nb: Any, language: str) -> str:
-    from kamkit.i18n import text_direction
+    from kamkit.html import notebook_page
 
-    body, _resources = _exporter().from_notebook_node(nb)
-    tag = f'<html lang="{language}" dir="{text_direction(language)}">'
-    return re.sub(r"<html[^>]*>", tag, body, count=1)
+    return notebook_page(nb, language, code=False)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

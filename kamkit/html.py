@@ -13,9 +13,13 @@ opens offline and can be sent by e-mail.
 from __future__ import annotations
 
 import base64
+import functools
+import html as _html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -26,7 +30,7 @@ from kamkit.artifacts import atomic_write, visible_controls
 from kamkit.i18n import _, check_language, text_direction, use_language
 
 __all__ = ["Paragraph", "Table", "Figure", "Notice", "Section", "Document", "render",
-           "write"]
+           "write", "notebook_page", "page_exporter"]
 
 
 @dataclass(frozen=True)
@@ -252,3 +256,95 @@ def write(document: Document, path: str | Path, language: str | None = None) -> 
     """Render ``document`` and write it atomically to ``path`` (UTF-8)."""
     page = render(document, language)
     return atomic_write(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------
+# Pages of executed notebooks
+
+_CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*')
+_CDN_MODULE = re.compile(r'<script type="module">(?:(?!</script>).)*?https?://.*?</script>\s*',
+                         re.S)
+_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->\s*",
+                      re.S)
+_PNG = re.compile(r'<img src="data:image/png;base64,([^"]*)"')
+_FOCUSABLE = re.compile(r'(<div class="[^"]*\bjp-(?:Cell-inputWrapper|OutputArea-output)\b[^"]*")')
+_CHART_TEXT = re.compile(r"\[chart: (.*)\]", re.S)
+#: nbconvert's words for an image that says nothing about itself.
+NO_DESCRIPTION = "No description has been provided for this image"
+
+
+def notebook_page(nb: Any, language: str = "en", *, code: bool = True) -> str:
+    """A static HTML page of an executed notebook that opens offline.
+
+    The page holds what the notebook holds: narrative, tables, charts (embedded), the
+    static form of the widgets and, with ``code``, the code. Scripts from the internet
+    (require.js, MathJax, Mermaid) are left out: a page for someone without a kernel
+    needs none of them, and the page then never waits for the network. Every chart's
+    alternative text is the text the notebook gave it (``[chart: title]`` from
+    :func:`kamkit.charts.show`: the title); outputs can take the keyboard's focus.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("show(fig)", outputs=[nbformat.v4.new_output(
+    ...     "display_data", data={"image/png": "iVBORw0K", "text/plain": "[chart: A < B]"})])
+    >>> page = notebook_page(nbformat.v4.new_notebook(cells=[cell]), "fa", code=False)
+    >>> '<html lang="fa" dir="rtl">' in page, 'alt="A &lt; B"' in page, "show(fig)" in page
+    (True, True, False)
+    """
+    lang = check_language(language)
+    body, _resources = page_exporter(code).from_notebook_node(nb)
+    body = _MATHJAX.sub("", body)
+    body = _CDN_SCRIPT.sub("", _CDN_MODULE.sub("", body))
+    alt = _chart_texts(nb)
+    body = _PNG.sub(lambda m: f'<img alt="{_html.escape(alt.get(m.group(1), NO_DESCRIPTION))}"'
+                    f' src="data:image/png;base64,{m.group(1)}"', body)
+    body = _FOCUSABLE.sub(r'\1 tabindex="0"', body)
+    return re.sub(r"<html[^>]*>", f'<html lang="{lang}" dir="{text_direction(lang)}">', body,
+                  count=1)
+
+
+def _chart_texts(nb: Any) -> dict[str, str]:
+    """Each PNG output's data -> its alternative text (the chart's title)."""
+    texts = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            png = data.get("image/png")
+            if isinstance(png, str):
+                plain = data.get("text/plain", "")
+                plain = "".join(plain) if isinstance(plain, list) else str(plain)
+                found = _CHART_TEXT.fullmatch(plain.strip())
+                texts[png.strip()] = found.group(1) if found else NO_DESCRIPTION
+    return texts
+
+
+@functools.cache
+def page_exporter(code: bool) -> Any:
+    """nbconvert's HTML exporter (``lab`` template), one per process and kind of page.
+
+    nbconvert's own ``HTMLExporter`` parses the whole page again with BeautifulSoup to
+    add an image's alternative text and the outputs' ``tabindex``: about two thirds of
+    a page's cost, for two attributes. This exporter renders the template the same way
+    and adds them with :func:`notebook_page`'s patterns (the page is the template's
+    output, whose markup nbconvert's pinned version fixes).
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.html import Highlight2HTML, WidgetsDataTypeFilter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class _Exporter(HTMLExporter):  # type: ignore[misc]
+        def from_notebook_node(self, nb: Any, resources: Any = None,
+                               **kw: Any) -> tuple[str, Any]:
+            # HTMLExporter.from_notebook_node up to its BeautifulSoup pass.
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return _Exporter(template_name="lab", exclude_input=not code, exclude_input_prompt=True,
+                     exclude_output_prompt=True)

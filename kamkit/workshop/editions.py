@@ -51,7 +51,7 @@ from typing import Any
 import nbformat
 
 from kamkit.exceptions import EditionError, FileSystemError, ParameterError
-from kamkit.i18n import _, check_language, text_direction, use_language
+from kamkit.i18n import _, check_language, use_language
 from kamkit.workshop.modules import INSTRUCTOR_TAG, MODULES, module_notebooks
 
 __all__ = ["CODE_MARKERS", "MARKDOWN_MARKERS", "EDITIONS", "strip_solutions",
@@ -301,31 +301,12 @@ def execute(nb: nbformat.NotebookNode, folder: str | Path, *, timeout: int = 600
     return clean(nb)
 
 
-_CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*')
-_CDN_MODULE = re.compile(r'<script type="module">(?:(?!</script>).)*?https?://.*?</script>\s*',
-                         re.S)
-_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->\s*",
-                      re.S)
-
-
 def html_page(nb: nbformat.NotebookNode, language: str = "en") -> str:
-    """A static HTML page of an executed notebook that opens offline.
+    """A static HTML page of an executed notebook, code included, that opens offline
+    (:func:`kamkit.html.notebook_page`)."""
+    from kamkit.html import notebook_page
 
-    The page holds what the notebook holds: code, narrative, tables, charts (embedded)
-    and the static form of the widgets. Scripts from the internet (require.js, MathJax,
-    Mermaid) are left out: a page for someone without a kernel needs none of them, and
-    the page then never waits for the network.
-    """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _resources = exporter.from_notebook_node(nb)
-    body = _MATHJAX.sub("", body)
-    body = _CDN_SCRIPT.sub("", _CDN_MODULE.sub("", body))
-    code = check_language(language)
-    return re.sub(r"<html[^>]*>", f'<html lang="{code}" dir="{text_direction(code)}">', body,
-                  count=1)
+    return notebook_page(nb, language, code=True)
 
 
 @contextmanager
