@@ -20,7 +20,7 @@ def _company_x_built_once(request, monkeypatch):
     """Dozens of doctests start with ``company_x()``: during a doctest it hands out a copy
     of the case study built once per process (``tests.conftest.company_x_copy``)."""
     if isinstance(request.node, DoctestItem):
-        from kamkit import synth
+        from kamkit.data import synth
         from tests.conftest import company_x_copy
 
         monkeypatch.setattr(synth, "company_x", company_x_copy)

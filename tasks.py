@@ -105,7 +105,7 @@ def task_test(args: list[str]) -> None:
 def task_regen(args: list[str]) -> None:
     """Re-execute every committed notebook in place (after a change to kamkit or data)."""
     ensure_env()
-    _run(PYTHON, "-m", "kamkit.notebooks", "regenerate", *args, env=_env())
+    _run(PYTHON, "-m", "kamkit.run.notebooks", "regenerate", *args, env=_env())
 
 
 def task_docs(args: list[str]) -> None:
@@ -113,8 +113,8 @@ def task_docs(args: list[str]) -> None:
     ensure_env()
     code = (
         "from pathlib import Path\n"
-        "from kamkit.template import data_dictionary, write_template\n"
-        "from kamkit.glossary import glossary_markdown\n"
+        "from kamkit.data.template import data_dictionary, write_template\n"
+        "from kamkit.text.glossary import glossary_markdown\n"
         "from kamkit.charts.samples import write_samples\n"
         "Path('docs/data-dictionary.md').write_text(data_dictionary(), encoding='utf-8')\n"
         "write_template(Path('datasets/template'), 'csv', overwrite=True)\n"
@@ -135,7 +135,7 @@ def task_catalogs(args: list[str]) -> None:
     problem, ``catalogs stats`` counts; ``--fuzzy`` lets Babel guess (and lists guesses).
     """
     ensure_env()
-    _run(PYTHON, "-m", "kamkit.i18n_tools", *args, env=_env())
+    _run(PYTHON, "-m", "kamkit.text.catalogs", *args, env=_env())
 
 
 def task_lock(args: list[str]) -> None:

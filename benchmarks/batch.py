@@ -40,7 +40,7 @@ PER_ACCOUNT = ("02_needs_analysis", "03_account_plan", "04_evaluation")
 
 def portfolio(accounts: int, keys: int, seed: int) -> tuple[Path, list[str]]:
     """The synthetic portfolio (written once, reused) and the ids of its key accounts."""
-    from kamkit import synth
+    from kamkit.data import synth
 
     folder = DATA / f"batch-{accounts}-{seed}"
     if not (folder / "accounts.csv").exists():

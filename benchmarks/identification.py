@@ -2,10 +2,10 @@
 
 What "the identification stage" means here, for an analyst: from the Parquet files on
 disk to the scored, selected table of key accounts with a reason for every account.
-That is ``kamkit.load(path, **kamkit.identification.LEAN)`` (the tables and columns the
+That is ``kamkit.load(path, **kamkit.identification.selection.LEAN)`` (the tables and columns the
 stage uses, every one of them validated: types, allowed values, ids known to the
 accounts table, dates not in the future, the sign rule of returns and credit notes)
-followed by ``kamkit.identification.identify`` with the default definition.
+followed by ``kamkit.identification.selection.identify`` with the default definition.
 
 The baseline is the same computation written directly in DuckDB SQL over the same
 Parquet files: revenue by account and rolling year, growth, margin, weighted
@@ -104,7 +104,7 @@ def _percentile_sql(column: str) -> str:
 
 def duckdb_sql(folder: Path) -> str:
     """The identification stage as one DuckDB query over the Parquet files."""
-    from kamkit.identification import DEFAULT_MIN_SCORE, DEFAULT_WEIGHTS
+    from kamkit.identification.selection import DEFAULT_MIN_SCORE, DEFAULT_WEIGHTS
 
     score = " + ".join(f"{w!r} * ({_percentile_sql(c)})" for c, w in DEFAULT_WEIGHTS.items())
     return _DUCKDB_SQL.format(d=folder.as_posix(), score=score, min_score=DEFAULT_MIN_SCORE)
@@ -127,7 +127,7 @@ def run_kamkit(folder: Path) -> dict:
     """Load (lean, validated) and identify; the phases' times and the key accounts."""
     start = time.perf_counter()
     import kamkit
-    from kamkit import identification
+    from kamkit.identification import selection as identification
 
     imported = time.perf_counter()
     portfolio = kamkit.load(folder, **identification.LEAN)
@@ -175,7 +175,7 @@ def ensure_data(accounts: int, seed: int, lines: float, data: Path = DATA) -> Pa
     done = folder / ".complete"
     if done.exists():
         return folder
-    from kamkit.synth import generate_frames, write
+    from kamkit.data.synth import generate_frames, write
 
     print(f"generating {accounts:,} accounts into {_shown(folder)} ...", flush=True)
     t = time.perf_counter()

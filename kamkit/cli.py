@@ -30,7 +30,7 @@ from kamkit.exceptions import (
     ParameterError,
     RunInProgress,
 )
-from kamkit.i18n import LANGUAGES, NUMERALS, _, format_number, use_language, use_numerals
+from kamkit.text.i18n import LANGUAGES, NUMERALS, _, format_number, use_language, use_numerals
 
 __all__ = ["main", "build_parser"]
 
@@ -83,7 +83,7 @@ def _add_language(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kamkit.portfolio import load, validate
+    from kamkit.data.portfolio import load, validate
 
     report = validate(args.path)
     if not report.ok:
@@ -102,7 +102,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _invalid_code(report: Any) -> int:
     """EXIT_FILES when the system refused a file of the portfolio, else EXIT_DATA: the
     data is not what is wrong then, the file's permissions (or the disk) are."""
-    from kamkit.readers import REFUSED_BY_SYSTEM
+    from kamkit.data.readers import REFUSED_BY_SYSTEM
 
     refused = any(p.code == "unreadable" and p.expected == REFUSED_BY_SYSTEM
                   for p in report.errors)
@@ -110,7 +110,7 @@ def _invalid_code(report: Any) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from kamkit import synth
+    from kamkit.data import synth
 
     if args.preset == "company_x":
         portfolio = synth.company_x()
@@ -123,7 +123,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from kamkit.template import write_template
+    from kamkit.data.template import write_template
 
     out = write_template(Path(args.out), format=args.format, overwrite=args.force)
     _say(_("Wrote the empty portfolio template to {out}").format(out=out))
@@ -131,7 +131,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from kamkit.batch import run
+    from kamkit.run.batch import run
 
     summary = run(args.portfolio, args.out, accounts=args.accounts or None,
                   workers=args.workers, scheduler=args.scheduler, force=args.force,
@@ -146,8 +146,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_dossier(args: argparse.Namespace) -> int:
-    from kamkit.dossier import account_dossier, to_html
-    from kamkit.portfolio import load
+    from kamkit.data.portfolio import load
+    from kamkit.needs.dossier import account_dossier, to_html
 
     dossier = account_dossier(load(args.path), args.account_id)
     _say(dossier.render())
@@ -158,9 +158,9 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from kamkit.action_list import apply_action_list, write_action_list
-    from kamkit.plan_report import plan_text, write_plan_html
-    from kamkit.portfolio import load
+    from kamkit.data.portfolio import load
+    from kamkit.plan.action_list import apply_action_list, write_action_list
+    from kamkit.reports.plan import plan_text, write_plan_html
 
     # Refuse before any work: an existing file is only replaced with --force.
     for target in (args.html, args.actions_xlsx):
@@ -235,10 +235,10 @@ def _pairs(option: str, text: str | None, numbers: bool) -> dict[str, object]:
 
 def _cmd_identify(args: argparse.Namespace) -> int:
 
-    from kamkit import identification as idn
     from kamkit.artifacts import to_jsonable
-    from kamkit.portfolio import load
-    from kamkit.present import table
+    from kamkit.data.portfolio import load
+    from kamkit.identification import selection as idn
+    from kamkit.reports.present import table
 
     weights = _pairs("--weights", args.weights, numbers=True) or None
     force_in: dict[str, object] = {}
@@ -287,9 +287,9 @@ def _cmd_identify(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
 
-    from kamkit import evaluation
-    from kamkit.portfolio import load
-    from kamkit.present import table
+    from kamkit.data.portfolio import load
+    from kamkit.evaluation import measures as evaluation
+    from kamkit.reports.present import table
 
     weights = _pairs("--weights", args.weights, numbers=True) or None
     portfolio = load(args.path)
@@ -320,9 +320,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_review(args: argparse.Namespace) -> int:
 
-    from kamkit import review
-    from kamkit.portfolio import load
-    from kamkit.present import table
+    from kamkit.data.portfolio import load
+    from kamkit.reports.present import table
+    from kamkit.review import recommendations as review
 
     if args.run_dir is not None and not Path(args.run_dir).is_dir():
         raise FileNotFoundError(2, "no such folder", args.run_dir)

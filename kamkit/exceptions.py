@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kamkit.validation import ValidationReport
+    from kamkit.data.validation import ValidationReport
 
 __all__ = [
     "RunInProgress",
@@ -73,7 +73,7 @@ class UnknownAccountError(DataError, KeyError):
         super().__init__(account_id)
 
     def __str__(self) -> str:
-        from kamkit.i18n import _
+        from kamkit.text.i18n import _
 
         if self.suggestions:
             return _("Unknown account id {id!r}. Did you mean: {matches}?").format(
@@ -136,7 +136,7 @@ class FileSystemError(KamkitError):
     action : {"write", "read", ""}
         What kamkit was doing; ``""`` when it is not known.
     summary : object, optional
-        What a run had done before it stopped (a :class:`kamkit.batch.RunSummary`).
+        What a run had done before it stopped (a :class:`kamkit.run.batch.RunSummary`).
 
     Examples
     --------
@@ -163,7 +163,7 @@ space, or write somewhere else, and try again.
         return cls(exc.errno, exc.strerror or str(exc), str(name), action)
 
     def __str__(self) -> str:
-        from kamkit.i18n import _
+        from kamkit.text.i18n import _
 
         path = self.path
         head = {"read": _("Could not read {path}."), "write": _("Could not write {path}.")}.get(

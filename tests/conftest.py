@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kamkit.synth import company_x as _build_company_x
+from kamkit.data.synth import company_x as _build_company_x
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPANY_X = ROOT / "datasets" / "company_x"
@@ -72,7 +72,7 @@ _BUILT: dict[str, object] = {}
 
 
 def company_x_copy():
-    """The Company X case study (``kamkit.synth.company_x()``), built once per process.
+    """The Company X case study (``kamkit.data.synth.company_x()``), built once per process.
 
     Building it takes a second or more, and dozens of tests and doctests start from it;
     each caller gets its own deep copy, so no test sees another's changes.
@@ -93,8 +93,8 @@ def _shared_run(tmp_path_factory, worker_id: str, name: str, **options):
     """
     import time
 
-    from kamkit.batch import run
     from kamkit.exceptions import RunInProgress
+    from kamkit.run.batch import run
 
     root = tmp_path_factory.getbasetemp()
     if worker_id != "master":
@@ -127,7 +127,7 @@ def company_x_edge_run(tmp_path_factory, worker_id):
     """The per-account notebooks for story accounts that are not key accounts: the
     distributor that declines key status (CX-004), the fast grower (CX-006) and the
     account whose dossier is empty (CX-011). No notebook may fail on them."""
-    from kamkit.batch import DEFAULT_STAGES
+    from kamkit.run.batch import DEFAULT_STAGES
 
     stages = [s for s in DEFAULT_STAGES if s.scope == "account"]
     return _shared_run(tmp_path_factory, worker_id, "edge", stages=stages,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from kamkit.batch import Stage
+from kamkit.run.batch import Stage
 
 PARAMS = """portfolio = "../datasets/company_x"
 language = "en"

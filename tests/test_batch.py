@@ -14,8 +14,8 @@ import nbformat
 import pytest
 
 from kamkit.artifacts import account_dir, account_slug
-from kamkit.batch import RunSummary, run
 from kamkit.cli import main
+from kamkit.run.batch import RunSummary, run
 from tests.conftest import ROOT, SMALL, write_portfolio
 from tests.pipeline import STAGES, write_pipeline
 
@@ -203,7 +203,7 @@ def test_interrupted_run_completes_on_restart(small, tmp_path, pipeline):
     out = tmp_path / "out"
     script = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-        "from kamkit.batch import run\n"
+        "from kamkit.run.batch import run\n"
         "from tests.pipeline import STAGES\n"
         "if __name__ == '__main__':\n"
         f"    run({str(small)!r}, {str(out)!r}, notebooks={str(pipeline)!r},\n"

@@ -22,12 +22,12 @@ from matplotlib.figure import Figure
 from packaging.version import Version
 from PIL import Image
 
-from kamkit import i18n_tools
 from kamkit.charts import style, to_png
 from kamkit.charts.fonts import covers, font_files, missing_glyphs
 from kamkit.charts.samples import SAMPLE_NUMERALS, revenue_by_product_line, sample_revenue
-from kamkit.glossary import TERMS
-from kamkit.i18n import LANGUAGES, _, use_language, use_numerals
+from kamkit.text import catalogs as i18n_tools
+from kamkit.text.glossary import TERMS
+from kamkit.text.i18n import LANGUAGES, _, use_language, use_numerals
 from tests.conftest import ROOT
 
 ZWNJ = "\u200c"
@@ -66,7 +66,7 @@ def test_font_covers_every_translation_and_glossary_entry(language):
     texts += [t.names[language] for t in TERMS] + [t.definitions[language] for t in TERMS]
     texts += sample_revenue(language)["product_line"].tolist()
     with use_language(language), use_numerals("native"):
-        from kamkit.i18n import format_date, format_number, format_percent
+        from kamkit.text.i18n import format_date, format_number, format_percent
 
         texts += [format_number(-1234567.5, 1), format_percent(0.5),
                   format_date(np.datetime64("2026-06-30").astype(object))]
@@ -222,11 +222,15 @@ def dollar_portfolio():
 
 
 def _dollar_charts(p):
-    from kamkit import dossier, evaluation, identification, plan, review
     from kamkit.charts import dossier as dc
     from kamkit.charts import evaluation as ec
     from kamkit.charts import identification as ic
     from kamkit.charts import plan as pc
+    from kamkit.evaluation import measures as evaluation
+    from kamkit.identification import selection as identification
+    from kamkit.needs import dossier
+    from kamkit.plan import account_plan as plan
+    from kamkit.review import recommendations as review
 
     key = "CX-002"
     result = identification.identify(p)

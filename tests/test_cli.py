@@ -51,7 +51,7 @@ def test_template_refuses_to_overwrite(tmp_path, capsys):
 def test_xlsx_template_has_instructions_and_a_sheet_per_table(tmp_path):
     from openpyxl import load_workbook
 
-    from kamkit.schema import SCHEMAS
+    from kamkit.data.schema import SCHEMAS
 
     book = tmp_path / "t.xlsx"
     assert main(["template", "--out", str(book), "--format", "xlsx"]) == 0

@@ -1,4 +1,4 @@
-"""Codes of text columns (kamkit.codes) and the checks and sums that use them.
+"""Codes of text columns (kamkit._fast.codes) and the checks and sums that use them.
 
 The encoded paths must give exactly what the plain string operations give: trimmed ids,
 unknown references with their rows, categories checked, sums by account. Each is tried
@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 import kamkit
-from kamkit import codes, validation
-from kamkit.portfolio import save
-from kamkit.sales import sales_by_year
+from kamkit._fast import codes
+from kamkit.data import validation
+from kamkit.data.portfolio import save
+from kamkit.data.sales import sales_by_year
 from tests.conftest import SMALL
 
 

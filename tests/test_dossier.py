@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kamkit
-from kamkit import dossier
 from kamkit.charts import dossier as charts
+from kamkit.data.schema import ATTITUDES, BUYING_ROLES, CONTACT_LEVELS
 from kamkit.exceptions import ParameterError, UnknownAccountError
-from kamkit.schema import ATTITUDES, BUYING_ROLES, CONTACT_LEVELS
+from kamkit.needs import dossier
 
 AS_OF = "2026-06-30"
 META = {"currency": "EUR", "as_of": AS_OF, "portfolio": "Test"}
@@ -567,7 +567,7 @@ def test_render_summarises_the_dossier():
 
 
 def test_every_displayed_column_is_registered():
-    from kamkit import present
+    from kamkit.reports import present
 
     for name, (_where, columns) in dossier.VIEWS.items():
         for column in columns:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from kamkit import synth
-from kamkit.notebooks import read_parameters
+from kamkit.data import synth
+from kamkit.run.notebooks import read_parameters
 from tests.conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "02_needs_analysis.ipynb"
@@ -19,7 +19,7 @@ STORY = json.loads(synth.STORY_PATH.read_text(encoding="utf-8"))
 def key_candidates() -> list[str]:
     """The Company X accounts stage 2 is run for.
 
-    Until ``kamkit.identification`` lands this is the case study's list of credible
+    Until ``kamkit.identification.selection`` lands this is the case study's list of credible
     candidates (docs/case-study.md): every story account except the one that does not
     accept key status (the distributor CX-004). To switch, return the accounts that
     identification selects (and names as potential key accounts) for Company X.

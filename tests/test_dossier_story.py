@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 import kamkit
-from kamkit import dossier, synth
 from kamkit.charts import dossier as charts
 from kamkit.charts import title_of, to_png
 from kamkit.cli import main
+from kamkit.data import synth
+from kamkit.needs import dossier
 from tests.conftest import COMPANY_X
 
 STORY = json.loads(synth.STORY_PATH.read_text(encoding="utf-8"))

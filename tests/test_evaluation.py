@@ -17,9 +17,9 @@ import math
 import pandas as pd
 import pytest
 
-from kamkit import evaluation as ev
 from kamkit import from_frames
 from kamkit.artifacts import write_json
+from kamkit.evaluation import measures as ev
 from kamkit.exceptions import ParameterError, UnknownAccountError
 
 AS_OF = "2026-06-30"
@@ -491,7 +491,7 @@ def test_result_data_holds_the_contract(evaluated, tmp_path):
 def test_render_speaks_the_language(tiny):
     text = ev.evaluate(tiny, "B").render()
     assert "Not measured:" in text and "one rolling year only" in text
-    from kamkit.i18n import use_language
+    from kamkit.text.i18n import use_language
 
     with use_language("pl"):
         assert "Bolt" in ev.evaluate(tiny, "B").render()

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kamkit import evaluation, review
 from kamkit.charts import evaluation as charts
 from kamkit.charts import title_of, to_png
-from kamkit.i18n import LANGUAGES
+from kamkit.evaluation import measures as evaluation
+from kamkit.review import recommendations as review
+from kamkit.text.i18n import LANGUAGES
 from tests.conftest import company_x_copy
 
 

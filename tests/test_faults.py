@@ -14,10 +14,11 @@ import uuid
 
 import pytest
 
-from kamkit import batch, cli
-from kamkit.batch import RunSummary, TaskResult
+from kamkit import cli
 from kamkit.cli import EXIT_FAILED, EXIT_FILES, main
 from kamkit.exceptions import FileSystemError
+from kamkit.run import batch
+from kamkit.run.batch import RunSummary, TaskResult
 from tests.pipeline import leftovers, run_args, write_pipeline
 
 DISK_FULL = ("FileSystemError: Could not write /r/small/01_identification.html. The disk "

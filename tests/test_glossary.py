@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from kamkit.glossary import (
+from kamkit.reports.present import table
+from kamkit.text.glossary import (
     GLOSSARY,
     TERMS,
     glossary,
@@ -14,8 +15,7 @@ from kamkit.glossary import (
     term,
     terminology_problems,
 )
-from kamkit.i18n import LANGUAGES
-from kamkit.present import table
+from kamkit.text.i18n import LANGUAGES
 from tests.conftest import ROOT
 
 REQUIRED = {

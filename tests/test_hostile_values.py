@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 import kamkit
-from kamkit import PortfolioValidationError, present
-from kamkit.portfolio import save
-from kamkit.schema import MAX_MAGNITUDE
+from kamkit import PortfolioValidationError
+from kamkit.data.portfolio import save
+from kamkit.data.schema import MAX_MAGNITUDE
+from kamkit.reports import present
 from tests.conftest import SMALL
 
 DOLLARS = "$5 and $6"
@@ -144,7 +145,7 @@ def test_parquet_with_infinite_and_huge_amounts(small, tmp_path, lines):
 
 
 def test_summing_parquet_reader_refuses_amounts_whose_sums_overflow(small, tmp_path):
-    # Finite lines, infinite sum: the summing reader (kamkit.streaming) leaves such a file
+    # Finite lines, infinite sum: the summing reader (kamkit._fast.streaming) leaves such a file
     # to the full check, which names the lines.
     folder = save(kamkit.load(small), tmp_path / "pq", "parquet")
     frame = pd.read_parquet(folder / "transactions.parquet")
@@ -174,7 +175,7 @@ def test_goal_values_beyond_the_limit_are_refused_naming_the_goal_row(tmp_path):
 @pytest.mark.parametrize("value", [1e26, -1e30, 1.7976931348623157e308])
 @pytest.mark.parametrize("language", ["en", "fa", "pl", "ru"])
 def test_any_finite_number_is_written_out(value, language):
-    from kamkit.i18n import format_money, format_number, format_percent
+    from kamkit.text.i18n import format_money, format_number, format_percent
 
     text = format_number(value, 2, language, numerals="native")
     assert len(text) > 26

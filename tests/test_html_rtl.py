@@ -15,8 +15,8 @@ import re
 import pandas as pd
 import pytest
 
-from kamkit.html import Document, Notice, Paragraph, Section, Table, render
-from kamkit.i18n import LANGUAGES, text_direction, use_language
+from kamkit.reports.html import Document, Notice, Paragraph, Section, Table, render
+from kamkit.text.i18n import LANGUAGES, text_direction, use_language
 
 _PHYSICAL = re.compile(
     r"(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)\b"

@@ -1,7 +1,7 @@
 """Languages: catalogs complete and current, plural rules, number and date formats, reports.
 
 The catalog tests run the same checks as ``python3 tasks.py catalogs check``
-(:func:`kamkit.i18n_tools.check`), and then make sure the checks themselves catch each
+(:func:`kamkit.text.catalogs.check`), and then make sure the checks themselves catch each
 kind of problem, on broken copies of the real catalogs.
 """
 
@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 from babel import Locale
 
-from kamkit import i18n, i18n_tools
 from kamkit.exceptions import ParameterError, UnknownAccountError
-from kamkit.i18n import (
+from kamkit.text import catalogs as i18n_tools
+from kamkit.text import i18n
+from kamkit.text.i18n import (
     LANGUAGES,
     N_,
     PLURAL_FORMS,
@@ -70,7 +71,8 @@ def test_extraction_finds_messages_marked_at_import_time(template):
 
 def test_every_message_defined_at_import_time_is_extracted(template):
     """Strings that reach _() through a variable must have been marked where defined."""
-    from kamkit import present, schema, validation
+    from kamkit.data import schema, validation
+    from kamkit.reports import present
 
     ids = {_key(m) for m in template if m.id}
     runtime = {schema.TRANSACTION_SIGN_RULE, *schema.META_KEYS.values(),
@@ -358,7 +360,7 @@ def test_unknown_digit_style_is_a_parameter_error():
 
 
 def test_tables_are_formatted_in_the_reader_language():
-    from kamkit.present import table
+    from kamkit.reports.present import table
 
     frame = pd.DataFrame({"account_id": ["A-1"], "revenue": [1234.5], "margin_rate": [0.253],
                           "attitude": ["anti_sponsor"],
@@ -380,7 +382,7 @@ def test_tables_are_formatted_in_the_reader_language():
 
 @pytest.fixture
 def broken_report(make_portfolio):
-    from kamkit.portfolio import validate
+    from kamkit.data.portfolio import validate
 
     path = make_portfolio({
         "accounts.csv": SMALL["accounts.csv"].replace("cooperative", "pal").replace(
@@ -404,7 +406,7 @@ def _source_fragments() -> dict[str, list[str]]:
     as they are in the user's files ("the actions table", "portfolio" in meta.csv), in
     every language.
     """
-    from kamkit.schema import META_KEYS, SCHEMAS
+    from kamkit.data.schema import META_KEYS, SCHEMAS
 
     names = {n for n, schema in SCHEMAS.items()} | set(META_KEYS) | {
         c.name for schema in SCHEMAS.values() for c in schema.columns}
@@ -449,7 +451,7 @@ def test_validation_report_in_english_is_unchanged(broken_report):
 
 
 def test_portfolio_summary_in_each_language(small):
-    from kamkit.portfolio import load
+    from kamkit.data.portfolio import load
 
     portfolio = load(small)
     with use_language("pl"):

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kamkit import ParameterError, UnknownAccountError, from_frames
-from kamkit import identification as idn
 from kamkit.artifacts import read_json, result_path, write_result
+from kamkit.identification import selection as idn
 
 AS_OF = "2026-06-30"
 
@@ -175,7 +175,7 @@ def test_pareto_share_on_a_known_case():
 
 @functools.cache
 def synthetic():
-    from kamkit.synth import generate
+    from kamkit.data.synth import generate
 
     p = generate(accounts=60, years=3, seed=11)
     return p, idn.identify(p)

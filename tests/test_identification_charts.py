@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kamkit import identification as idn
 from kamkit.charts import identification as charts
 from kamkit.charts import title_of, to_png
+from kamkit.identification import selection as idn
 
 
 @functools.cache

@@ -7,7 +7,7 @@ import pytest
 
 import kamkit
 from kamkit import ParameterError, PortfolioValidationError
-from kamkit import identification as idn
+from kamkit.identification import selection as idn
 from tests.conftest import COMPANY_X, SMALL
 
 
@@ -33,7 +33,7 @@ def test_lean_load_reads_only_what_identification_needs():
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_lean_and_full_loads_identify_the_same(tmp_path, fmt):
     full = kamkit.load(COMPANY_X)
-    folder = kamkit.portfolio.save(full, tmp_path / fmt, fmt)
+    folder = kamkit.data.portfolio.save(full, tmp_path / fmt, fmt)
     lean = kamkit.load(folder, **idn.LEAN)
     a, b = idn.identify(full), idn.identify(lean)
     pd.testing.assert_frame_equal(a.table, b.table)

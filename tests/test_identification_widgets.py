@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from kamkit import identification as idn
+from kamkit.identification import selection as idn
 from kamkit.widgets.identification import panel_state, weight_panel
 
 
@@ -65,7 +65,7 @@ def test_panel_text_is_deterministic_and_follows_the_sliders():
 def test_committed_notebook_stores_the_panel_as_text_only():
     import nbformat
 
-    from kamkit.notebooks import clean
+    from kamkit.run.notebooks import clean
     from tests.conftest import ROOT
 
     nb = nbformat.read(str(ROOT / "notebooks" / "01_identification.ipynb"), as_version=4)

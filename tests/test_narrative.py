@@ -1,12 +1,13 @@
-"""The notebooks' narrative in the kit's languages (kamkit.narrative)."""
+"""The notebooks' narrative in the kit's languages (kamkit.text.narrative)."""
 
 from __future__ import annotations
 
 import nbformat
 import pytest
 
-from kamkit import i18n_tools, narrative
-from kamkit.notebooks import find_notebooks
+from kamkit.run.notebooks import find_notebooks
+from kamkit.text import catalogs as i18n_tools
+from kamkit.text import narrative
 from tests.conftest import ROOT
 
 MODULE = "workshop/M0_what_makes_an_account_key.ipynb"

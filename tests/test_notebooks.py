@@ -10,7 +10,7 @@ import tempfile
 import nbformat
 import pytest
 
-from kamkit.notebooks import find_notebooks, parameters_cell, read_parameters
+from kamkit.run.notebooks import find_notebooks, parameters_cell, read_parameters
 from tests.conftest import ROOT
 
 NOTEBOOKS = find_notebooks(ROOT / "notebooks")

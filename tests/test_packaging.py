@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kamkit.template import data_dictionary
+from kamkit.data.template import data_dictionary
 from tests.conftest import ROOT
 
 # PyPI name -> conda-forge name, where they differ.
@@ -71,7 +71,7 @@ def test_data_dictionary_is_current():
 
 
 def test_csv_template_is_current(tmp_path):
-    from kamkit.template import write_template
+    from kamkit.data.template import write_template
 
     fresh = write_template(tmp_path / "t", "csv")
     committed = ROOT / "datasets" / "template"
@@ -84,7 +84,7 @@ def test_csv_template_is_current(tmp_path):
 def test_xlsx_template_is_current(tmp_path):
     from openpyxl import load_workbook
 
-    from kamkit.template import write_template
+    from kamkit.data.template import write_template
 
     fresh = load_workbook(write_template(tmp_path / "t.xlsx", "xlsx"))
     committed = load_workbook(ROOT / "datasets" / "template.xlsx")

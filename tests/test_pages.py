@@ -1,4 +1,4 @@
-"""Pages of executed notebooks (kamkit.html.notebook_page): nbconvert's page, faster."""
+"""Pages of executed notebooks (kamkit.reports.html.notebook_page): nbconvert's page, faster."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kamkit.html import NO_DESCRIPTION, notebook_page
+from kamkit.reports.html import NO_DESCRIPTION, notebook_page
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

@@ -15,8 +15,9 @@ import json
 import nbformat
 import pytest
 
-from kamkit import dossier, synth
 from kamkit.artifacts import read_json, result_path
+from kamkit.data import synth
+from kamkit.needs import dossier
 from tests.test_plan import check_plan_json
 
 pytestmark = pytest.mark.slow
@@ -129,7 +130,7 @@ def _english_fragments(min_words: int = 4) -> set[str]:
 
     from babel.messages.pofile import read_po
 
-    from kamkit.i18n import LOCALE_DIR
+    from kamkit.text.i18n import LOCALE_DIR
 
     with open(LOCALE_DIR / "kamkit.pot", "rb") as handle:
         template = read_po(handle)
@@ -174,7 +175,7 @@ def test_a_persian_run_tells_the_story_in_persian(company_x_run_fa):
     """Every Markdown cell of the executed notebooks is its Persian translation."""
     import re
 
-    from kamkit.narrative import NOTEBOOKS
+    from kamkit.text.narrative import NOTEBOOKS
 
     english = {}
     for source in NOTEBOOKS.glob("0*.ipynb"):

@@ -11,10 +11,11 @@ import json
 import pandas as pd
 import pytest
 
-from kamkit import plan, synth
 from kamkit.artifacts import to_jsonable
+from kamkit.data import synth
+from kamkit.data.portfolio import from_frames
 from kamkit.exceptions import ParameterError
-from kamkit.portfolio import from_frames
+from kamkit.plan import account_plan as plan
 from tests.conftest import company_x_copy
 
 STORY = json.loads(synth.STORY_PATH.read_text(encoding="utf-8"))
@@ -79,7 +80,7 @@ def tiny(goals=(), actions=(), competitors=(), wallet=(), as_of="2026-06-30"):
 
 
 def plan_columns(table):
-    from kamkit.schema import SCHEMAS
+    from kamkit.data.schema import SCHEMAS
 
     return SCHEMAS[table].names
 
@@ -252,7 +253,7 @@ def test_climbing_moves(cx):
 
 
 def test_climbing_moves_have_translatable_labels():
-    from kamkit.present import value_label
+    from kamkit.reports.present import value_label
 
     for code, (label, words) in plan.CLIMBING_MOVES.items():
         assert value_label(code) == label and words

@@ -11,18 +11,18 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kamkit import plan
-from kamkit.action_list import (
+from kamkit.charts.plan import action_timeline, budget_by_department
+from kamkit.cli import main
+from kamkit.data.portfolio import load
+from kamkit.exceptions import ParameterError, PortfolioValidationError
+from kamkit.plan import account_plan as plan
+from kamkit.plan.action_list import (
     apply_action_list,
     read_action_list,
     update_actions,
     write_action_list,
 )
-from kamkit.charts.plan import action_timeline, budget_by_department
-from kamkit.cli import main
-from kamkit.exceptions import ParameterError, PortfolioValidationError
-from kamkit.plan_report import plan_document, write_plan_html
-from kamkit.portfolio import load
+from kamkit.reports.plan import plan_document, write_plan_html
 from kamkit.widgets.plan import checker_html, smart_checker
 from tests.conftest import COMPANY_X, company_x_copy
 
@@ -89,7 +89,7 @@ def test_checker_model_ids_are_deterministic(cx):
 
 
 def test_checker_keeps_its_language(cx):
-    from kamkit.i18n import use_language
+    from kamkit.text.i18n import use_language
 
     with use_language("pl"):
         w = smart_checker(cx, "CX-001", text="+10% sensor revenue by 2027-03-31")
@@ -110,7 +110,7 @@ def test_plan_html_is_escaped_and_carries_language(cx, tmp_path):
     evil = cx.accounts.copy()
     evil.loc[evil["account_id"] == "CX-009", "name"] = "<script>alert(1)</script> S.p.A."
     tables = dict(cx.tables, accounts=evil)
-    from kamkit.portfolio import Portfolio
+    from kamkit.data.portfolio import Portfolio
 
     p = Portfolio(tables=tables, meta=cx.meta, present=cx.present)
     out = write_plan_html(p, "CX-009", tmp_path / "plan.html", language="fa")

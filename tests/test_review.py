@@ -8,9 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from kamkit import from_frames, review
+from kamkit import from_frames
 from kamkit.artifacts import account_dir, read_json, result_path, write_result
 from kamkit.cli import main
+from kamkit.review import recommendations as review
 from tests.test_evaluation import AS_OF, tiny_frames
 
 
@@ -220,7 +221,7 @@ def test_cli_evaluate_table_and_bad_weights(capsys):
 
 
 def test_cli_review_reads_a_run_folder(built, tmp_path, capsys, tiny):
-    from kamkit.portfolio import save
+    from kamkit.data.portfolio import save
 
     folder = save(tiny, tmp_path / "tiny", "csv")
     run = tmp_path / "run"

@@ -12,11 +12,12 @@ import re
 import nbformat
 import pytest
 
-from kamkit import batch, html
 from kamkit.artifacts import atomic_write, visible_controls
-from kamkit.batch import Stage, run
 from kamkit.cli import EXIT_BUSY, EXIT_DATA, EXIT_FAILED, EXIT_FILES, main
 from kamkit.exceptions import FileSystemError, ParameterError
+from kamkit.reports import html
+from kamkit.run import batch
+from kamkit.run.batch import Stage, run
 from tests.conftest import SMALL
 from tests.pipeline import STAGES, leftovers, notebook, run_args, write_pipeline
 

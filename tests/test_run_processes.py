@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kamkit.batch import run
-from kamkit.kernels import fork_supported
+from kamkit.run.batch import run
+from kamkit.run.kernels import fork_supported
 from tests.conftest import SMALL, write_portfolio
 from tests.pipeline import STAGES, write_pipeline
 
@@ -219,7 +219,7 @@ def test_the_in_process_runner_leaves_no_temporary_folder(small, tmp_path, temp,
 def test_the_template_ends_a_kernel_that_has_not_made_its_group_yet():
     """The owner may die just after a fork, before the new kernel leads its own process
     group: the template must still kill it, and never wait for it forever."""
-    from kamkit.kernels import _end_kernels
+    from kamkit.run.kernels import _end_kernels
 
     pid = os.fork()
     if pid == 0:  # a kernel-to-be that has not called setpgid yet

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kamkit.sales import sales_by_account, sales_by_year
+from kamkit.data.sales import sales_by_account, sales_by_year
 
 
 def _lines() -> pd.DataFrame:

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kamkit import synth
+from kamkit.data import synth
+from kamkit.data.portfolio import from_frames
 from kamkit.exceptions import ParameterError
-from kamkit.portfolio import from_frames
-from kamkit.smart import (
+from kamkit.plan.smart import (
     SmartThresholds,
     check_goal,
     check_text,
@@ -397,7 +397,7 @@ def test_unknown_account_is_named(cx):
 
 
 def test_reasons_follow_the_language(cx):
-    from kamkit.i18n import use_language
+    from kamkit.text.i18n import use_language
 
     with use_language("pl"):
         v = check_text(cx, "CX-001", "+10% sensor revenue by 2027-03-31", linked_to="N-001-03")
@@ -416,7 +416,7 @@ def test_goals_typed_in_the_kits_other_languages(text, change, deadline):
     """A trainer teaching in Polish, Russian or Persian types goals in that language."""
     import pandas as pd
 
-    from kamkit.smart import parse_goal
+    from kamkit.plan.smart import parse_goal
 
     goal = parse_goal(text, as_of=pd.Timestamp("2026-06-30"), product_lines=["sensors"])
     assert goal.change == pytest.approx(change)
@@ -477,7 +477,8 @@ def test_huge_goal_values_in_memory_are_checked_and_evaluated(cx, column, value)
     # in memory still gets a verdict and an evaluation, not decimal.InvalidOperation.
     import dataclasses
 
-    from kamkit import evaluation, plan
+    from kamkit.evaluation import measures as evaluation
+    from kamkit.plan import account_plan as plan
 
     goals = cx.goals.copy()
     goals.loc[goals["account_id"].isin(["CX-002", "CX-003"]), column] = value

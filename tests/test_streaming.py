@@ -1,4 +1,4 @@
-"""Transactions summed as they are read (``load(..., lines=False)``, kamkit.streaming).
+"""Transactions summed as they are read (``load(..., lines=False)``, kamkit._fast.streaming).
 
 The promise: the same report and the same sums as the full check, whatever the file
 holds. A clean Parquet file takes the fast path; anything else falls back to the full
@@ -16,10 +16,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import kamkit
-from kamkit import ParameterError, PortfolioValidationError, streaming
-from kamkit import identification as idn
-from kamkit import portfolio as portfolio_module
-from kamkit.sales import sales_by_year, year_offsets, years_back
+from kamkit import ParameterError, PortfolioValidationError
+from kamkit._fast import streaming
+from kamkit.data import portfolio as portfolio_module
+from kamkit.data.sales import sales_by_year, year_offsets, years_back
+from kamkit.identification import selection as idn
 from tests.conftest import COMPANY_X
 
 LEAN_TABLES = idn.LEAN["tables"]
@@ -49,7 +50,7 @@ def fast(monkeypatch):
 def _folder(tmp_path, full, name="p", transactions=None, table=None, meta=None,
             row_group_size=None):
     """Company X as Parquet, with its transactions frame (or Arrow table) replaced."""
-    folder = kamkit.portfolio.save(full, tmp_path / name, "parquet")
+    folder = kamkit.data.portfolio.save(full, tmp_path / name, "parquet")
     if table is None:
         frame = full.transactions if transactions is None else transactions
         table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -226,7 +227,7 @@ def test_ids_are_ordered_as_the_full_sums_order_them(tmp_path, fast):
         "quantity": 1.0, "revenue": np.arange(12, dtype=float) * 10.5, "cost": 1.0})
     p = kamkit.from_frames({"accounts": accounts, "transactions": lines},
                            {"currency": "EUR", "as_of": "2026-06-30"})
-    folder = kamkit.portfolio.save(p, tmp_path / "ids", "parquet")
+    folder = kamkit.data.portfolio.save(p, tmp_path / "ids", "parquet")
     summed, full_check = _both(folder)
     assert fast == [True]
     _assert_same(summed, full_check)
@@ -237,7 +238,7 @@ def test_a_portfolio_without_lines_says_so_instead_of_guessing(tmp_path, full):
     assert lean.has("transactions")
     for attempt in (lambda: lean.transactions,
                     lambda: lean.table_for("transactions", "CX-001"),
-                    lambda: kamkit.portfolio.save(lean, tmp_path / "copy", "csv")):
+                    lambda: kamkit.data.portfolio.save(lean, tmp_path / "copy", "csv")):
         with pytest.raises(ParameterError, match="loaded with lines=False"):
             attempt()
     assert not (tmp_path / "copy").exists()

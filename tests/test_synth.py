@@ -1,4 +1,4 @@
-"""Tests of kamkit.synth: determinism, validity, shape of the sales, and the Company X story.
+"""Tests of kamkit.data.synth: determinism, validity, shape of the sales, and the Company X story.
 
 The story tests read the intended gaps of each story account from the story file
 (``flags``, and ``flaw`` on goals) and recompute them from the tables with the simple
@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 import kamkit
-from kamkit import synth
+from kamkit.data import synth
+from kamkit.data.portfolio import from_frames, save
+from kamkit.data.sales import period, sales_by_account, sales_by_year
 from kamkit.exceptions import ParameterError
-from kamkit.portfolio import from_frames, save
-from kamkit.sales import period, sales_by_account, sales_by_year
 from tests.conftest import company_x_copy
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import kamkit
-from kamkit.portfolio import save
-from kamkit.validation import MAX_ROWS_SHOWN
+from kamkit.data.portfolio import save
+from kamkit.data.validation import MAX_ROWS_SHOWN
 from tests.conftest import SMALL
 
 ACCOUNTS_HEADER = SMALL["accounts.csv"].split("\n", 1)[0]

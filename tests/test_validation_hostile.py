@@ -12,7 +12,7 @@ import pytest
 
 import kamkit
 from kamkit.cli import main
-from kamkit.portfolio import save
+from kamkit.data.portfolio import save
 from tests.conftest import SMALL
 
 ACCOUNTS = SMALL["accounts.csv"]
@@ -111,7 +111,7 @@ def test_terminal_escapes_c0_and_c1_in_a_name_are_refused(make_portfolio, raw, s
 
 def test_control_characters_in_a_long_encoded_column(make_portfolio, monkeypatch):
     # Long columns are checked by their distinct values (the 10 M-line path).
-    monkeypatch.setattr("kamkit.validation._ENCODE_FROM", 1)
+    monkeypatch.setattr("kamkit.data.validation._ENCODE_FROM", 1)
     tx = TRANSACTIONS.replace("DRV-10,drives,2,", "DRV-10,dri\x01ves,2,")
     problem = only_error(make_portfolio({"transactions.csv": tx}))
     assert (problem.column, problem.rows) == ("product_line", (4,))
@@ -230,7 +230,7 @@ def test_a_table_that_is_not_a_file_is_said_so(make_portfolio, make, said):
     assert problem.code == "not_a_file" and problem.location.file == "accounts.csv"
     assert said in problem.message()
     assert "expected a table named" not in problem.message()
-    kamkit.portfolio._CACHE.clear()
+    kamkit.data.portfolio._CACHE.clear()
     with pytest.raises(kamkit.exceptions.PortfolioValidationError):
         kamkit.load(path)
 
@@ -399,7 +399,7 @@ def test_cli_validate_prints_one_message_and_exits_2(make_portfolio, tmp_path, c
 
 def test_checks_look_at_distinct_values_not_rows():
     # The look-alike check folds each distinct id once.
-    from kamkit.validation import _folded
+    from kamkit.data.validation import _folded
 
     ids = pd.Series(np.array(["CX-001", "cx-001", "CX-002"], dtype=object), dtype="str")
     assert _folded(ids).duplicated(keep=False).tolist() == [True, True, False]

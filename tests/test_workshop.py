@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamkit import identification as idn
-from kamkit import ladder
 from kamkit.cli import main
+from kamkit.data.synth import company_x
 from kamkit.exceptions import EditionError, ParameterError
-from kamkit.i18n import use_language
-from kamkit.notebooks import read_parameters
-from kamkit.synth import company_x
+from kamkit.identification import selection as idn
+from kamkit.plan import ladder
+from kamkit.run.notebooks import read_parameters
+from kamkit.text.i18n import use_language
 from kamkit.workshop import checks, editions, m0, m1, m2, m3, m4, m5, modules, quiz, widgets
 from tests.conftest import ROOT
 
@@ -306,7 +306,7 @@ def test_ladder_step_right_answers(p, answer):
 
 
 def test_ladder_step_accepts_labels_in_every_language(p):
-    from kamkit.present import value_label
+    from kamkit.reports.present import value_label
 
     for language in ("fa", "pl", "ru"):
         with use_language(language):
@@ -404,7 +404,7 @@ def test_label_choices_read_every_language():
     choices = checks.label_choices(["sponsor", "anti_sponsor"], {"anti_sponsor": ["against"]})
     for text in ("anti-sponsor", "Anti_Sponsor", "against"):
         assert checks.read_choice(text, choices) == "anti_sponsor"
-    from kamkit.present import value_label
+    from kamkit.reports.present import value_label
 
     with use_language("ru"):
         russian = value_label("anti_sponsor")
@@ -785,7 +785,7 @@ def test_m3_flawed_goals_are_the_six_of_the_case(p):
     table = m3.flawed_goals(p)
     assert table["goal_id"].tolist() == sorted(FLAWS)
     assert table.columns.tolist() == ["goal_id", "account_id", "name", "goal", "linked_to"]
-    from kamkit.portfolio import from_frames
+    from kamkit.data.portfolio import from_frames
 
     bare = from_frames({"accounts": p.accounts, "transactions": p.transactions},
                        {"currency": "EUR", "as_of": "2026-06-30"})
@@ -918,7 +918,7 @@ def test_m3_protect_goal_where_no_competitor_is_strong(p):
 
 
 def plan_strong_competitors(p, account_id):
-    from kamkit.plan import strong_competitors
+    from kamkit.plan.account_plan import strong_competitors
 
     return strong_competitors(p, account_id)
 
@@ -929,14 +929,14 @@ def plan_strong_competitors(p, account_id):
 
 @pytest.fixture(scope="module")
 def brambilla(p):
-    from kamkit.evaluation import evaluate
+    from kamkit.evaluation.measures import evaluate
 
     return evaluate(p, "CX-009")
 
 
 @pytest.fixture(scope="module")
 def cycle(p):
-    from kamkit.review import portfolio_review
+    from kamkit.review.recommendations import portfolio_review
 
     return portfolio_review(p)
 
@@ -1065,7 +1065,7 @@ def test_m4_main_drag(brambilla, answer, status, words):
 
 
 def test_m4_main_drag_in_every_kit_language(brambilla):
-    from kamkit.present import value_label
+    from kamkit.reports.present import value_label
 
     for language in ("fa", "pl", "ru"):
         with use_language(language):
@@ -1076,7 +1076,7 @@ def test_m4_main_drag_in_every_kit_language(brambilla):
 def test_m4_main_drag_when_nothing_pulls_down(brambilla):
     from types import SimpleNamespace
 
-    from kamkit.evaluation import health_score
+    from kamkit.evaluation.measures import health_score
 
     healthy = SimpleNamespace(health=health_score({"satisfaction": 4.5, "nps": 60}),
                               name="Healthy Ltd")
@@ -1087,7 +1087,7 @@ def test_m4_main_drag_when_nothing_pulls_down(brambilla):
 
 
 def test_m4_band_weights(brambilla):
-    from kamkit.evaluation import DEFAULT_HEALTH_WEIGHTS
+    from kamkit.evaluation.measures import DEFAULT_HEALTH_WEIGHTS
 
     result = m4.check_band_weights(DEFAULT_HEALTH_WEIGHTS | {"satisfaction": 0.30,
                                                              "revenue_growth": 0.05}, brambilla)
@@ -1187,7 +1187,7 @@ def test_m4_next_cycle_not_answered(p, cycle):
 
 
 def test_m4_health_weight_panel(brambilla):
-    from kamkit.evaluation import DEFAULT_HEALTH_WEIGHTS
+    from kamkit.evaluation.measures import DEFAULT_HEALTH_WEIGHTS
     from kamkit.widgets.evaluation import health_state, health_weight_panel
 
     state = health_state(brambilla, DEFAULT_HEALTH_WEIGHTS)
@@ -1444,7 +1444,7 @@ def test_cli_workshop(tmp_path, capsys):
 
 
 def test_present_labels_for_new_columns():
-    from kamkit import present
+    from kamkit.reports import present
 
     for column in ("assessed_step", "step_gap", "ladder_move", "because", "data_says",
                    "revenue_rank", "revenue_share", "start_time", "right_answer", "question",

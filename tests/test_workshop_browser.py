@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kamkit import ladder
+from kamkit.plan import ladder
 from kamkit.workshop.modules import module_notebooks
 from kamkit.workshop.widgets import ladder_text
 from tests.conftest import ROOT
@@ -203,8 +203,8 @@ def test_ladder_slider_moves_the_assessment_in_jupyterlab():
 @pytest.mark.timeout(420)
 def test_weight_slider_moves_the_key_list_in_jupyterlab():
     """Module M1: a weight slider changes the key accounts the panel shows."""
-    from kamkit import identification as idn
-    from kamkit.synth import company_x
+    from kamkit.data.synth import company_x
+    from kamkit.identification import selection as idn
     from kamkit.widgets.identification import panel_state
 
     p = company_x()

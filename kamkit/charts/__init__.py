@@ -37,7 +37,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from kamkit.i18n import format_number, get_language, get_numerals, text_direction, use_language
+from kamkit.text.i18n import format_number, get_language, get_numerals, text_direction, use_language
 
 __all__ = ["STYLE", "PALETTE", "ChartFigure", "chart", "new_figure", "show", "to_png", "save_png",
            "title_of", "style", "number_formatter"]
@@ -140,7 +140,7 @@ def number_formatter(digits: int = 0) -> FuncFormatter:
 
     Examples
     --------
-    >>> from kamkit.i18n import use_language
+    >>> from kamkit.text.i18n import use_language
     >>> with use_language("pl"):
     ...     number_formatter(1)(1234.5, 0)
     '1\xa0234,5'

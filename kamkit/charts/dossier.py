@@ -1,6 +1,6 @@
 """Charts of stage 2, the account dossier.
 
-Each function draws one table that :mod:`kamkit.dossier` computed and returns the
+Each function draws one table that :mod:`kamkit.needs.dossier` computed and returns the
 figure; none computes a metric. An empty table draws a figure that says what is
 missing, so a notebook or report never shows a blank chart without a word.
 
@@ -25,9 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from kamkit.charts import PALETTE, chart, new_figure, rtl
-from kamkit.i18n import _, format_money, format_number, format_percent
-from kamkit.present import value_label
-from kamkit.schema import ATTITUDES, CONTACT_LEVELS
+from kamkit.data.schema import ATTITUDES, CONTACT_LEVELS
+from kamkit.reports.present import value_label
+from kamkit.text.i18n import _, format_money, format_number, format_percent
 
 __all__ = ["stakeholder_map", "coverage_grid", "share_of_wallet_bar", "swot_grid",
            "revenue_history", "empty_figure"]
@@ -222,7 +222,7 @@ def share_of_wallet_bar(wallet: pd.DataFrame, *, title: str | None = None) -> Fi
     Parameters
     ----------
     wallet : DataFrame
-        :func:`kamkit.dossier.share_of_wallet` (``Dossier.relationship.wallet``):
+        :func:`kamkit.needs.dossier.share_of_wallet` (``Dossier.relationship.wallet``):
         ``label``, ``party``, ``share``.
     title : str, optional
 
@@ -237,7 +237,7 @@ def share_of_wallet_bar(wallet: pd.DataFrame, *, title: str | None = None) -> Fi
     >>> len(share_of_wallet_bar(w).axes[0].patches)
     3
     """
-    from kamkit.dossier import REST, US
+    from kamkit.needs.dossier import REST, US
 
     title = title or _("Share of the customer's wallet")
     if wallet.empty:

@@ -1,8 +1,9 @@
 """Charts of stages 4 and 5 — evaluation of an account and the portfolio review.
 
-Each function draws a table that :mod:`kamkit.evaluation` or :mod:`kamkit.review`
-computed and returns the figure; none of them computes a measure (the only arithmetic
-is where to put a bar). Every chart says what is missing when its table is empty.
+Each function draws a table that :mod:`kamkit.evaluation.measures` or
+:mod:`kamkit.review.recommendations` computed and returns the figure; none of them
+computes a measure (the only arithmetic is where to put a bar). Every chart says what
+is missing when its table is empty.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from matplotlib.ticker import FuncFormatter
 
 from kamkit.charts import PALETTE, RAG, chart, new_figure, number_formatter, rtl
 from kamkit.charts.identification import matrix_frame
-from kamkit.i18n import _, format_money, format_number, format_percent
-from kamkit.present import value_label
+from kamkit.reports.present import value_label
+from kamkit.text.i18n import _, format_money, format_number, format_percent
 
 __all__ = ["revenue_margin_chart", "clv_chart", "feedback_chart", "health_waterfall",
            "goal_attainment_chart", "health_overview", "matrix_movement_chart"]
@@ -41,7 +42,7 @@ def _empty(title: str, message: str, width: float = 7.0, height: float = 2.4) ->
 
 def _percent_axis() -> FuncFormatter:
     """Axis ticks as whole percentages in the current language (fixed when made)."""
-    from kamkit.i18n import get_language, get_numerals
+    from kamkit.text.i18n import get_language, get_numerals
 
     language, numerals = get_language(), get_numerals()
     return FuncFormatter(lambda v, _p: format_percent(v, 0, language, numerals=numerals))
@@ -64,7 +65,7 @@ def revenue_margin_chart(financial: pd.DataFrame, currency: str | None = None) -
     Parameters
     ----------
     financial : DataFrame
-        :func:`kamkit.evaluation.financial_trend`.
+        :func:`kamkit.evaluation.measures.financial_trend`.
     currency : str, optional
 
     Returns
@@ -73,8 +74,8 @@ def revenue_margin_chart(financial: pd.DataFrame, currency: str | None = None) -
 
     Examples
     --------
-    >>> from kamkit.evaluation import financial_trend
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import financial_trend
+    >>> from kamkit.data.synth import company_x
     >>> fig = revenue_margin_chart(financial_trend(company_x(), "CX-004"), "EUR")
     >>> fig.axes[0].get_title()
     'Revenue, discounts and the margin they erode'
@@ -140,7 +141,7 @@ def clv_chart(clv: pd.DataFrame, currency: str | None = None) -> Figure:
     Parameters
     ----------
     clv : DataFrame
-        :func:`kamkit.evaluation.clv_scenarios`.
+        :func:`kamkit.evaluation.measures.clv_scenarios`.
     currency : str, optional
 
     Returns
@@ -149,7 +150,7 @@ def clv_chart(clv: pd.DataFrame, currency: str | None = None) -> Figure:
 
     Examples
     --------
-    >>> from kamkit.evaluation import clv_scenarios
+    >>> from kamkit.evaluation.measures import clv_scenarios
     >>> fig = clv_chart(clv_scenarios(300000.0), "EUR")
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()][:1]
     ['Pessimistic\\nr 75%, i 12%, g -2%']
@@ -202,9 +203,9 @@ def feedback_chart(history: pd.DataFrame, by_year: pd.DataFrame | None = None) -
     Parameters
     ----------
     history : DataFrame
-        :func:`kamkit.evaluation.feedback_history`.
+        :func:`kamkit.evaluation.measures.feedback_history`.
     by_year : DataFrame, optional
-        :func:`kamkit.evaluation.feedback_trend`.
+        :func:`kamkit.evaluation.measures.feedback_trend`.
 
     Returns
     -------
@@ -213,7 +214,7 @@ def feedback_chart(history: pd.DataFrame, by_year: pd.DataFrame | None = None) -
     Examples
     --------
     >>> from kamkit import evaluation
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> cx = company_x()
     >>> fig = feedback_chart(evaluation.feedback_history(cx, "CX-002"),
     ...                      evaluation.feedback_trend(cx, "CX-002"))
@@ -280,7 +281,7 @@ def health_waterfall(components: pd.DataFrame, score: float | None = None,
     Parameters
     ----------
     components : DataFrame
-        :attr:`kamkit.evaluation.Health.components`.
+        :attr:`kamkit.evaluation.measures.Health.components`.
     score : float, optional
         The health score (the end of the waterfall).
     band : str, optional
@@ -291,8 +292,8 @@ def health_waterfall(components: pd.DataFrame, score: float | None = None,
 
     Examples
     --------
-    >>> from kamkit.evaluation import evaluate
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import evaluate
+    >>> from kamkit.data.synth import company_x
     >>> h = evaluate(company_x(), "CX-002").health
     >>> fig = health_waterfall(h.components, h.score, h.band)
     >>> fig.axes[0].get_title()
@@ -361,7 +362,7 @@ def goal_attainment_chart(goals: pd.DataFrame) -> Figure:
     Parameters
     ----------
     goals : DataFrame
-        :func:`kamkit.evaluation.goal_attainment`.
+        :func:`kamkit.evaluation.measures.goal_attainment`.
 
     Returns
     -------
@@ -369,8 +370,8 @@ def goal_attainment_chart(goals: pd.DataFrame) -> Figure:
 
     Examples
     --------
-    >>> from kamkit.evaluation import goal_attainment
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import goal_attainment
+    >>> from kamkit.data.synth import company_x
     >>> fig = goal_attainment_chart(goal_attainment(company_x(), "CX-002"))
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][0]
     'G-002-1'
@@ -420,9 +421,9 @@ def health_overview(health: pd.DataFrame, bands: dict[str, float] | None = None)
     Parameters
     ----------
     health : DataFrame
-        :func:`kamkit.review.health_table`.
+        :func:`kamkit.review.recommendations.health_table`.
     bands : mapping, optional
-        Lower bounds of amber and green (default :data:`kamkit.evaluation.BANDS`).
+        Lower bounds of amber and green (default :data:`kamkit.evaluation.measures.BANDS`).
 
     Returns
     -------
@@ -436,7 +437,7 @@ def health_overview(health: pd.DataFrame, bands: dict[str, float] | None = None)
     >>> [t.get_text() for t in health_overview(table).axes[0].get_yticklabels()]
     ['B Bolt', 'A Acme']
     """
-    from kamkit.evaluation import BANDS
+    from kamkit.evaluation.measures import BANDS
 
     title = _("Health of the key accounts")
     data = health.dropna(subset=["health_score"]) if health is not None and \
@@ -489,7 +490,7 @@ def matrix_movement_chart(movement: pd.DataFrame, middle: float = 50.0) -> Figur
     Parameters
     ----------
     movement : DataFrame
-        :func:`kamkit.review.matrix_movement`.
+        :func:`kamkit.review.recommendations.matrix_movement`.
     middle : float
         Where the axes split into low and high.
 

@@ -1,6 +1,6 @@
 """Charts of stage 1 — identification: concentration, scores, portfolio matrix, stability.
 
-Each function draws a table that :mod:`kamkit.identification` computed and returns the
+Each function draws a table that :mod:`kamkit.identification.selection` computed and returns the
 figure; none of them computes a metric.
 """
 
@@ -12,8 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from kamkit.charts import PALETTE, chart, new_figure
-from kamkit.i18n import _, format_percent
-from kamkit.present import label, value_label
+from kamkit.reports.present import label, value_label
+from kamkit.text.i18n import _, format_percent
 
 __all__ = ["concentration_chart", "score_chart", "matrix_chart", "matrix_frame",
            "stability_chart"]
@@ -39,11 +39,11 @@ def concentration_chart(curve: pd.DataFrame, top: float = 0.2,
     Parameters
     ----------
     curve : DataFrame
-        :func:`kamkit.identification.concentration`.
+        :func:`kamkit.identification.selection.concentration`.
     top : float
         The share of customers marked on the curve (0.2 for the 80/20 rule).
     top_share : float, optional
-        Their share of revenue (:func:`kamkit.identification.top_share`), for the mark.
+        Their share of revenue (:func:`kamkit.identification.selection.top_share`), for the mark.
 
     Returns
     -------
@@ -53,7 +53,7 @@ def concentration_chart(curve: pd.DataFrame, top: float = 0.2,
     --------
     >>> from kamkit import identification
     >>> from kamkit.charts import title_of
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> title_of(concentration_chart(identification.concentration(company_x())))
     'Concentration of revenue (Pareto curve)'
     """
@@ -102,7 +102,7 @@ def score_chart(ranking: pd.DataFrame, min_score: float | None = None) -> Figure
     Parameters
     ----------
     ranking : DataFrame
-        :func:`kamkit.identification.ranking` (usually its top rows).
+        :func:`kamkit.identification.selection.ranking` (usually its top rows).
     min_score : float, optional
         Drawn as a vertical line.
 
@@ -113,7 +113,7 @@ def score_chart(ranking: pd.DataFrame, min_score: float | None = None) -> Figure
     Examples
     --------
     >>> from kamkit import identification
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> fig = score_chart(identification.ranking(identification.identify(company_x()), 5))
     >>> [t.get_text()[:6] for t in fig.axes[0].get_yticklabels()]
     ['CX-001', 'CX-005', 'CX-002', 'CX-003', 'CX-013']
@@ -151,7 +151,8 @@ def score_chart(ranking: pd.DataFrame, min_score: float | None = None) -> Figure
 
 def matrix_frame(ax: Axes, middle: float = 50.0) -> None:
     """The portfolio matrix's frame: the split at ``middle``, the quadrants' strategies in
-    their corners (:data:`kamkit.identification.QUADRANTS`), the axes 0-100 and their labels.
+    their corners (:data:`kamkit.identification.selection.QUADRANTS`), the axes 0-100 and
+    their labels.
 
     Shared by :func:`matrix_chart` and :func:`kamkit.charts.evaluation.matrix_movement_chart`.
     """
@@ -173,12 +174,12 @@ def matrix_chart(matrix: pd.DataFrame, middle: float = 50.0) -> Figure:
     """Account attractiveness against our relative strength, bubbles sized by revenue.
 
     Relative strength grows to the right and attractiveness upwards; the quadrants
-    carry their strategy (:data:`kamkit.identification.QUADRANTS`).
+    carry their strategy (:data:`kamkit.identification.selection.QUADRANTS`).
 
     Parameters
     ----------
     matrix : DataFrame
-        :func:`kamkit.identification.portfolio_matrix`.
+        :func:`kamkit.identification.selection.portfolio_matrix`.
     middle : float
         Where the axes split into low and high.
 
@@ -189,7 +190,7 @@ def matrix_chart(matrix: pd.DataFrame, middle: float = 50.0) -> Figure:
     Examples
     --------
     >>> from kamkit import identification
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> result = identification.identify(company_x())
     >>> fig = matrix_chart(identification.portfolio_matrix(result), language="pl")
     >>> len(fig.axes)
@@ -228,7 +229,7 @@ def stability_chart(stability: pd.DataFrame, tolerance: float = 0.1) -> Figure:
     Parameters
     ----------
     stability : DataFrame
-        ``Stability.table`` of :func:`kamkit.identification.weight_stability`.
+        ``Stability.table`` of :func:`kamkit.identification.selection.weight_stability`.
     tolerance : float
         The band drawn at both ends: inside it, the decision does not depend on the
         weights.
@@ -240,7 +241,7 @@ def stability_chart(stability: pd.DataFrame, tolerance: float = 0.1) -> Figure:
     Examples
     --------
     >>> from kamkit import identification
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> result = identification.identify(company_x())
     >>> stability = identification.weight_stability(result, draws=20)
     >>> [float(x) for x in stability_chart(stability.table).axes[0].get_xlim()]

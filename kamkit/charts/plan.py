@@ -1,8 +1,10 @@
 """Charts of stage 3, the key account plan: the action timeline and the budget.
 
-Both draw tables that :mod:`kamkit.plan` computed (:func:`kamkit.plan.plan_actions`,
-:func:`kamkit.plan.plan_milestones`, :func:`kamkit.plan.plan_resources`); nothing is
-computed here, not even what is overdue.
+Both draw tables that :mod:`kamkit.plan.account_plan` computed
+(:func:`~kamkit.plan.account_plan.plan_actions`,
+:func:`~kamkit.plan.account_plan.plan_milestones`,
+:func:`~kamkit.plan.account_plan.plan_resources`); nothing is computed here, not even what
+is overdue.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from kamkit.charts import PALETTE, chart, new_figure, number_formatter
-from kamkit.i18n import _, format_date, format_money, format_percent, get_language, ngettext
+from kamkit.text.i18n import _, format_date, format_money, format_percent, get_language, ngettext
 
 __all__ = ["action_timeline", "budget_by_department"]
 
@@ -70,12 +72,12 @@ def action_timeline(actions: pd.DataFrame, as_of: pd.Timestamp,
     Parameters
     ----------
     actions : DataFrame
-        :func:`kamkit.plan.plan_actions` (rows in the order they should be drawn,
+        :func:`kamkit.plan.account_plan.plan_actions` (rows in the order they should be drawn,
         top to bottom).
     as_of : Timestamp
         The portfolio's "today".
     milestones : DataFrame, optional
-        :func:`kamkit.plan.plan_milestones`, for the goals' deadlines.
+        :func:`kamkit.plan.account_plan.plan_milestones`, for the goals' deadlines.
 
     Returns
     -------
@@ -83,8 +85,8 @@ def action_timeline(actions: pd.DataFrame, as_of: pd.Timestamp,
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
-    >>> from kamkit.plan import plan_actions, plan_milestones
+    >>> from kamkit.data.synth import company_x
+    >>> from kamkit.plan.account_plan import plan_actions, plan_milestones
     >>> cx = company_x()
     >>> fig = action_timeline(plan_actions(cx, "CX-003"), cx.as_of,
     ...                       plan_milestones(cx, "CX-003"))
@@ -168,7 +170,7 @@ def budget_by_department(resources: pd.DataFrame, currency: str | None = None) -
     Parameters
     ----------
     resources : DataFrame
-        :func:`kamkit.plan.plan_resources`.
+        :func:`kamkit.plan.account_plan.plan_resources`.
     currency : str, optional
         Currency code for the labels.
 
@@ -178,8 +180,8 @@ def budget_by_department(resources: pd.DataFrame, currency: str | None = None) -
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
-    >>> from kamkit.plan import plan_resources
+    >>> from kamkit.data.synth import company_x
+    >>> from kamkit.plan.account_plan import plan_resources
     >>> fig = budget_by_department(plan_resources(company_x(), "CX-001"), "EUR")
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][:2]
     ['logistics', 'engineering']

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from kamkit.charts import PALETTE, chart, new_figure, number_formatter, rtl, save_png
-from kamkit.i18n import LANGUAGES, _, format_number, use_numerals
+from kamkit.text.i18n import LANGUAGES, _, format_number, use_numerals
 
 __all__ = ["revenue_by_product_line", "sample_revenue", "write_samples", "SAMPLE_NUMERALS"]
 
@@ -107,7 +107,7 @@ def write_samples(folder: str | Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written, in the order of :data:`kamkit.i18n.LANGUAGES`.
+        The files written, in the order of :data:`kamkit.text.i18n.LANGUAGES`.
     """
     folder = Path(folder)
     written = []

@@ -1,7 +1,7 @@
 """Weight sliders for the health score (stages 4-5): move the weights, watch the band.
 
 The computation behind the sliders is :func:`health_state`, a plain function over
-:func:`kamkit.evaluation.reweigh` (nothing is measured again); :class:`HealthWeightPanel`
+:func:`kamkit.evaluation.measures.reweigh` (nothing is measured again); :class:`HealthWeightPanel`
 only wires sliders to it::
 
     from kamkit.widgets.evaluation import health_weight_panel
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
-from kamkit import evaluation as ev_
+from kamkit.evaluation import measures as ev_
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import _, format_number, format_percent
-from kamkit.present import table, value_label
+from kamkit.reports.present import table, value_label
+from kamkit.text.i18n import _, format_number, format_percent
 from kamkit.widgets import set_outputs
 
 __all__ = ["HealthState", "health_state", "HealthWeightPanel", "health_weight_panel",
@@ -78,11 +78,11 @@ def health_state(evaluation: ev_.Evaluation, weights: Mapping[str, float], *,
     Parameters
     ----------
     evaluation : Evaluation
-        :func:`kamkit.evaluation.evaluate`; its health is the starting point.
+        :func:`kamkit.evaluation.measures.evaluate`; its health is the starting point.
     weights : mapping of component to weight
         The sliders' values (need not sum to 1; 0 leaves a component out).
     bands : mapping, optional
-        Lower bounds of amber and green (default :data:`kamkit.evaluation.BANDS`).
+        Lower bounds of amber and green (default :data:`kamkit.evaluation.measures.BANDS`).
 
     Returns
     -------
@@ -90,8 +90,8 @@ def health_state(evaluation: ev_.Evaluation, weights: Mapping[str, float], *,
 
     Examples
     --------
-    >>> from kamkit.evaluation import DEFAULT_HEALTH_WEIGHTS, evaluate
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import DEFAULT_HEALTH_WEIGHTS, evaluate
+    >>> from kamkit.data.synth import company_x
     >>> ev = evaluate(company_x(), "CX-009")
     >>> health_state(ev, DEFAULT_HEALTH_WEIGHTS).band
     'red'
@@ -196,7 +196,7 @@ def health_weight_panel(evaluation: ev_.Evaluation, weights: Mapping[str, float]
     Parameters
     ----------
     evaluation : Evaluation
-        :func:`kamkit.evaluation.evaluate`.
+        :func:`kamkit.evaluation.measures.evaluate`.
     weights : mapping, optional
         Where the sliders start (default: the evaluation's weights).
     bands : mapping, optional
@@ -208,8 +208,8 @@ def health_weight_panel(evaluation: ev_.Evaluation, weights: Mapping[str, float]
 
     Examples
     --------
-    >>> from kamkit.evaluation import evaluate
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import evaluate
+    >>> from kamkit.data.synth import company_x
     >>> panel = health_weight_panel(evaluate(company_x(), "CX-009"))
     >>> panel.sliders["satisfaction"].value, panel.state.band
     (0.15, 'red')

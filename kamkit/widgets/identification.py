@@ -1,7 +1,7 @@
 """Weight sliders for stage 1: change the definition of "key" and watch the list move.
 
 The computation behind the sliders is :func:`panel_state`, a plain function over
-:func:`kamkit.identification.reweigh`; :class:`WeightPanel` only wires sliders to it::
+:func:`kamkit.identification.selection.reweigh`; :class:`WeightPanel` only wires sliders to it::
 
     from kamkit.widgets.identification import weight_panel
     weight_panel(portfolio, result)          # in a notebook cell
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
-from kamkit import identification as idn
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import N_, _, format_percent
-from kamkit.present import Field, register_fields, register_values, table
+from kamkit.identification import selection as idn
+from kamkit.reports.present import Field, register_fields, register_values, table
+from kamkit.text.i18n import N_, _, format_percent
 from kamkit.widgets import set_outputs
 
 __all__ = ["PanelState", "panel_state", "WeightPanel", "weight_panel"]
@@ -73,7 +73,7 @@ def panel_state(portfolio, start: idn.Identification, weights: Mapping[str, floa
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> start = idn.identify(p)
     >>> state = panel_state(p, start, {"revenue_12m": 1.0})
@@ -185,7 +185,7 @@ def weight_panel(portfolio, start: idn.Identification,
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> panel = weight_panel(p, idn.identify(p))
     >>> panel.sliders["strategic_role"].value, panel.cap.value

@@ -3,7 +3,7 @@
 :func:`smart_checker` builds the widget; everything it shows comes from
 :func:`checker_html`, a plain function of the typed text and the chosen link, so the
 behaviour is tested without a browser. The verdict itself is
-:func:`kamkit.smart.check_text`.
+:func:`kamkit.plan.smart.check_text`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from kamkit.i18n import _, format_date, format_money, format_number, get_language, use_language
-from kamkit.present import NO_TEX, value_label
-from kamkit.smart import LETTERS, GoalVerdict, SmartThresholds, check_text
+from kamkit.plan.smart import LETTERS, GoalVerdict, SmartThresholds, check_text
+from kamkit.reports.present import NO_TEX, value_label
+from kamkit.text.i18n import _, format_date, format_money, format_number, get_language, use_language
 
 __all__ = ["verdict_html", "checker_html", "link_options", "smart_checker"]
 
@@ -56,8 +56,8 @@ def verdict_html(verdict: GoalVerdict, currency: str | None = None) -> str:
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
-    >>> from kamkit.smart import check_text
+    >>> from kamkit.data.synth import company_x
+    >>> from kamkit.plan.smart import check_text
     >>> html = verdict_html(check_text(company_x(), "CX-001", "<b>Improve</b> things"))
     >>> "&lt;b&gt;Improve&lt;/b&gt;" in html, "<b>Improve" in html
     (True, False)
@@ -108,7 +108,7 @@ def checker_html(portfolio, account_id: str, text: str, linked_to: str | None = 
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> cx = company_x()
     >>> "Type a goal" in checker_html(cx, "CX-001", "   ")
     True
@@ -132,7 +132,7 @@ def link_options(portfolio, account_id: str) -> list[tuple[str, str]]:
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> [link for _label, link in link_options(company_x(), "CX-007")]
     ['', 'N-007-01', 'N-007-02', 'N-007-03', 'O-007-01', 'O-007-02']
     """
@@ -172,7 +172,7 @@ def smart_checker(portfolio, account_id: str, *, text: str = "", linked_to: str 
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> box, link, verdict = smart_checker(company_x(), "CX-001").children
     >>> box.value = "+10% spare-parts revenue in the next 9 months"
     >>> link.value = "N-001-02"

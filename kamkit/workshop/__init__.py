@@ -16,7 +16,7 @@ The pieces:
 * :mod:`kamkit.workshop.editions` — the participant edition (solutions removed), the
   folder to hand out, and the static HTML editions (``kamkit workshop build|html``).
 
-The perception ladder itself is part of the method, in :mod:`kamkit.ladder`.
+The perception ladder itself is part of the method, in :mod:`kamkit.plan.ladder`.
 """
 
 from kamkit.workshop.checks import (

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec
 
 from kamkit.exceptions import UnknownAccountError
-from kamkit.i18n import (
+from kamkit.text.i18n import (
     LANGUAGES,
     N_,
     _,
@@ -385,7 +385,7 @@ def label_choices(values: Iterable[str], words: Mapping[str, Iterable[str]] | No
     >>> read_choice("Anti-Sponsor", label_choices(["sponsor", "anti_sponsor"]))
     'anti_sponsor'
     """
-    from kamkit.present import value_label
+    from kamkit.reports.present import value_label
 
     words = words or {}
     choices: dict[str, list[str]] = {}
@@ -498,7 +498,7 @@ def read_account(answer: object, portfolio) -> str:  # noqa: ANN001 - Portfolio
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> read_account(" cx-004", p), read_account("voltmarkt", p)
     ('CX-004', 'CX-004')
@@ -530,7 +530,7 @@ def read_accounts(answer: object, portfolio) -> list[str]:  # noqa: ANN001 - Por
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> read_accounts("CX-006, cx-008; CX-006", company_x())
     ['CX-006', 'CX-008']
     >>> read_accounts("none", company_x())

@@ -51,7 +51,7 @@ from typing import Any
 import nbformat
 
 from kamkit.exceptions import EditionError, FileSystemError, ParameterError
-from kamkit.i18n import _, check_language, use_language
+from kamkit.text.i18n import _, check_language, use_language
 from kamkit.workshop.modules import INSTRUCTOR_TAG, MODULES, module_notebooks
 
 __all__ = ["CODE_MARKERS", "MARKDOWN_MARKERS", "EDITIONS", "strip_solutions",
@@ -200,7 +200,7 @@ def code_exercises(nb: nbformat.NotebookNode) -> list[int]:
 
 
 def _parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    from kamkit.notebooks import parameters_cell
+    from kamkit.run.notebooks import parameters_cell
 
     return parameters_cell(nb)
 
@@ -291,7 +291,7 @@ def execute(nb: nbformat.NotebookNode, folder: str | Path, *, timeout: int = 600
     """
     from nbclient import NotebookClient
 
-    from kamkit.notebooks import clean
+    from kamkit.run.notebooks import clean
 
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(folder)}},
@@ -303,8 +303,8 @@ def execute(nb: nbformat.NotebookNode, folder: str | Path, *, timeout: int = 600
 
 def html_page(nb: nbformat.NotebookNode, language: str = "en") -> str:
     """A static HTML page of an executed notebook, code included, that opens offline
-    (:func:`kamkit.html.notebook_page`)."""
-    from kamkit.html import notebook_page
+    (:func:`kamkit.reports.html.notebook_page`)."""
+    from kamkit.reports.html import notebook_page
 
     return notebook_page(nb, language, code=True)
 
@@ -379,12 +379,12 @@ def _readme(language: str, modules: Mapping[str, str], portfolio: str, html: boo
 
 
 def _trainer_notebook(path: Path, language: str) -> nbformat.NotebookNode:
-    """The trainer edition of a module, its narrative in ``language`` (kamkit.narrative).
+    """The trainer edition of a module, its narrative in ``language`` (kamkit.text.narrative).
 
     Solutions are stripped after the translation, whose solution markers the catalog
     check keeps identical to the English ones.
     """
-    from kamkit.narrative import notebook_key, translated
+    from kamkit.text.narrative import notebook_key, translated
 
     return translated(nbformat.read(str(path), as_version=4), notebook_key(path), language)
 
@@ -437,7 +437,7 @@ def build_handout(out: str | Path, *, language: str = "en", html: bool = False,
     EditionError
         When a notebook's solution markers are broken.
     """
-    from kamkit.notebooks import read_parameters
+    from kamkit.run.notebooks import read_parameters
 
     language = check_language(language)
     out = Path(out)
@@ -469,8 +469,8 @@ def build_handout(out: str | Path, *, language: str = "en", html: bool = False,
 
 
 def _write_html(folder: Path, edition: str, language: str, root: Path | None) -> None:
-    from kamkit.html import Document, Paragraph, Section, Table, write
-    from kamkit.notebooks import read_parameters
+    from kamkit.reports.html import Document, Paragraph, Section, Table, write
+    from kamkit.run.notebooks import read_parameters
 
     folder.mkdir(parents=True, exist_ok=True)
     rows = []

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from kamkit.data.sales import gross_margin_rate, period, sales_by_account
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import LANGUAGES, N_, _, format_number, format_percent
-from kamkit.present import Field, register_fields, value_label
-from kamkit.sales import gross_margin_rate, period, sales_by_account
+from kamkit.reports.present import Field, register_fields, value_label
+from kamkit.text.i18n import LANGUAGES, N_, _, format_number, format_percent
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
@@ -142,7 +142,7 @@ def four_languages(keys: Sequence[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     keys : sequence of str, optional
-        Term keys of :data:`kamkit.glossary.TERMS`, in the order wanted (default: all).
+        Term keys of :data:`kamkit.text.glossary.TERMS`, in the order wanted (default: all).
 
     Returns
     -------
@@ -154,7 +154,7 @@ def four_languages(keys: Sequence[str] | None = None) -> pd.DataFrame:
     >>> four_languages(["key_account"]).iloc[0].tolist()
     ['key account', 'مشتری کلیدی', 'kluczowy klient', 'ключевой клиент']
     """
-    from kamkit.glossary import TERMS
+    from kamkit.text.glossary import TERMS
 
     by_key = {t.key: t for t in TERMS}
     chosen = [by_key[k] for k in keys] if keys is not None else list(TERMS)
@@ -180,7 +180,7 @@ def biggest_customers(portfolio, n: int = 10) -> pd.DataFrame:  # noqa: ANN001 -
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> biggest_customers(company_x(), 5)["account_id"].tolist()
     ['CX-001', 'CX-002', 'CX-003', 'CX-004', 'CX-007']
     """
@@ -219,7 +219,7 @@ def big_not_key(portfolio, top: int = TOP) -> list[str]:  # noqa: ANN001
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> big_not_key(company_x())
     ['CX-004']
     """
@@ -251,7 +251,7 @@ def check_big_not_key(answer: object, portfolio, top: int = TOP) -> CheckResult:
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> check_big_not_key("cx-004", p).ok, check_big_not_key("CX-001", p).status
     (True, 'incorrect')
@@ -320,7 +320,7 @@ def check_cap(answer: object, portfolio, key_account_managers: int | None = None
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> [check_cap(n, p).status for n in (9, 3, 15, -1)]
     ['correct', 'incorrect', 'incorrect', 'invalid']

@@ -1,7 +1,7 @@
 """Module M1 — Identifying key accounts: the tables and the self-checks.
 
 The notebook ``notebooks/workshop/M1_identifying_key_accounts.ipynb`` teaches stage 1
-with :mod:`kamkit.identification` (the definition, the scores, the cap, the stability
+with :mod:`kamkit.identification.selection` (the definition, the scores, the cap, the stability
 test) and its weight sliders (:func:`kamkit.widgets.identification.weight_panel`). This
 module adds what the exercises need:
 
@@ -25,9 +25,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from kamkit import identification as idn
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import _, format_number, format_percent, ngettext
+from kamkit.identification import selection as idn
+from kamkit.text.i18n import _, format_number, format_percent, ngettext
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
@@ -78,7 +78,7 @@ def largest_customers(result: idn.Identification, n: int | None = None, *,
         How many (default: the cap, the size of the list revenue alone would choose).
     points : bool
         Add the points of every weighted criterion (``<criterion>_points``, as in
-        :func:`kamkit.identification.ranking`): the score explained in one row.
+        :func:`kamkit.identification.selection.ranking`): the score explained in one row.
 
     Returns
     -------
@@ -89,7 +89,7 @@ def largest_customers(result: idn.Identification, n: int | None = None, *,
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> t = largest_customers(idn.identify(company_x()), 5)
     >>> t[["account_id", "selected"]].values.tolist()[3]
     ['CX-004', False]
@@ -116,7 +116,7 @@ def anchors(portfolio, n: int = ANCHORS) -> list[str]:  # noqa: ANN001 - Portfol
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> anchors(company_x())
     ['CX-001', 'CX-002', 'CX-003']
     """
@@ -142,7 +142,7 @@ def small_market_leader(portfolio, cap: int | None = None) -> str | None:  # noq
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> small_market_leader(company_x())
     'CX-005'
     """
@@ -223,7 +223,7 @@ def check_big_not_key(answer: object, portfolio, result: idn.Identification  # n
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> r = idn.identify(p)
     >>> check_big_not_key({"account": "CX-004", "because": "collaboration"}, p, r).ok
@@ -354,7 +354,7 @@ def check_leader_weights(answer: object, portfolio, start: idn.Identification,  
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> by_revenue = idn.identify(p, {"revenue_12m": 1})
     >>> check_leader_weights({"revenue_12m": 0.6, "strategic_role": 0.2,
@@ -438,7 +438,7 @@ def check_depends_on_weights(answer: object, portfolio, stability: idn.Stability
         when no account depends on the weights.
     portfolio : Portfolio
     stability : Stability
-        :func:`kamkit.identification.weight_stability` of the exercise's definition.
+        :func:`kamkit.identification.selection.weight_stability` of the exercise's definition.
 
     Returns
     -------
@@ -446,7 +446,7 @@ def check_depends_on_weights(answer: object, portfolio, stability: idn.Stability
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> s = idn.weight_stability(idn.identify(p), draws=200)
     >>> check_depends_on_weights(s.fragile["account_id"].tolist(), p, s).ok

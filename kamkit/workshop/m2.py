@@ -2,7 +2,7 @@
 
 The notebook ``notebooks/workshop/M2_account_dossier.ipynb`` gives participants a
 one-page visit report (:func:`interview_note`, kept in ``kamkit/data/``) and has them
-turn it into the parts of the dossier that stage 2 (:mod:`kamkit.dossier`) records:
+turn it into the parts of the dossier that stage 2 (:mod:`kamkit.needs.dossier`) records:
 
 * the decision-making unit: every person's level, buying role, attitude and influence,
   compared with the account's recorded contacts (:func:`check_dmu`), and drawn as a
@@ -27,11 +27,11 @@ from importlib import resources
 import pandas as pd
 from matplotlib.figure import Figure
 
-from kamkit import dossier
+from kamkit.data.schema import ATTITUDES, BUYING_ROLES, CONTACT_LEVELS
 from kamkit.exceptions import UnknownAccountError
-from kamkit.i18n import N_, _, format_number, ngettext
-from kamkit.present import value_label
-from kamkit.schema import ATTITUDES, BUYING_ROLES, CONTACT_LEVELS
+from kamkit.needs import dossier
+from kamkit.reports.present import value_label
+from kamkit.text.i18n import N_, _, format_number, ngettext
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
@@ -178,7 +178,7 @@ def read_dmu(answer: object, portfolio, account_id: str) -> pd.DataFrame:  # noq
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> read_dmu({"greco": ("Executive", "technical buyer", "anti-sponsor", 5)},
     ...          company_x(), "CX-009").to_dict("records")
     [{'name': 'Luca Greco', 'level': 'executive', 'buying_role': 'technical_buyer', \
@@ -282,7 +282,7 @@ def check_dmu(answer: object, portfolio, account_id: str) -> CheckResult:  # noq
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> check_dmu({"Luca Greco": ("executive", "technical buyer", "neutral", 5)},
     ...           p, "CX-009").status
@@ -336,7 +336,7 @@ def answer_contacts(answer: object, portfolio, account_id: str) -> pd.DataFrame 
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> answer_contacts(..., company_x(), "CX-009") is None
     True
     """
@@ -357,7 +357,7 @@ def answer_map(answer: object, portfolio, account_id: str) -> Figure:  # noqa: A
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> answer_map(..., company_x(), "CX-009").axes[0].texts[0].get_text()[:22]
     'Fill in the table of e'
     """
@@ -381,7 +381,7 @@ def check_anti_sponsor(answer: object, portfolio, account_id: str) -> CheckResul
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> [check_anti_sponsor(a, p, "CX-009").status for a in ("Greco", "Marino", "none")]
     ['correct', 'incorrect', 'incorrect']
@@ -416,12 +416,12 @@ def check_uncovered_role(answer: object, portfolio, account_id: str,  # noqa: AN
                          thresholds: dossier.Thresholds | None = None) -> CheckResult:
     """Exercise "the uncovered buying role": which required role does nobody hold?
 
-    The required roles are those of :class:`kamkit.dossier.Thresholds` (economic,
+    The required roles are those of :class:`kamkit.needs.dossier.Thresholds` (economic,
     technical and user buyer, coach); ``"none"`` when all are held.
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> [check_uncovered_role(a, p, "CX-010").status
     ...  for a in ("economic buyer", "coach", "Economic buyr")]
@@ -586,7 +586,7 @@ def check_swot(answer: object, portfolio, account_id: str) -> CheckResult:  # no
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> swot = {"strengths": ["Technology leader in pharma packaging"],
     ...         "weaknesses": ["Many machine variants"],

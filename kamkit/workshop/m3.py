@@ -1,18 +1,18 @@
 """Module M3 — The key account plan: SMART goals, departments, the three moves.
 
 The notebook ``notebooks/workshop/M3_key_account_plan.ipynb`` teaches stage 3 with
-:mod:`kamkit.smart` (the SMART check and its checker widget) and :mod:`kamkit.plan`
-(moves, actions, balance). This module adds what the exercises need:
+:mod:`kamkit.plan.smart` (the SMART check and its checker widget) and
+:mod:`kamkit.plan.account_plan` (moves, actions, balance). This module adds what the exercises need:
 
 * :func:`flawed_goals` and :func:`check_flaws`: find the letter each weak goal fails;
-* :func:`check_rewrite`: rewrite a weak goal until :func:`kamkit.smart.check_text`
+* :func:`check_rewrite`: rewrite a weak goal until :func:`kamkit.plan.smart.check_text`
   accepts it; the reply names the letter that still fails, why, and how to fix it;
 * :data:`PROPOSED_ACTIONS`, :func:`departments_for` and :func:`check_departments`:
   assign actions to the departments that can carry them, by a written rule
   (:data:`DEPARTMENT_RULES`);
 * :func:`check_protect_goal`: a goal that protects the account, as
-  :func:`kamkit.plan.classify_move` reads it, where a strong competitor
-  (:func:`kamkit.plan.strong_competitors`) makes one necessary.
+  :func:`kamkit.plan.account_plan.classify_move` reads it, where a strong competitor
+  (:func:`kamkit.plan.account_plan.strong_competitors`) makes one necessary.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kamkit import plan, smart
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import N_, _, format_percent, ngettext
-from kamkit.present import value_label
+from kamkit.plan import account_plan as plan
+from kamkit.plan import smart
+from kamkit.reports.present import value_label
+from kamkit.text.i18n import N_, _, format_percent, ngettext
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
@@ -56,7 +57,7 @@ _DEPARTMENT_WORDS = {
     "engineering": ("r&d", "development", "application engineering", "design"),
 }
 
-#: How to fix a letter, by the reason code of :mod:`kamkit.smart`, where the reason
+#: How to fix a letter, by the reason code of :mod:`kamkit.plan.smart`, where the reason
 #: itself does not say it (most reasons do: "No deadline: say by when ...").
 FIXES = {
     "absurd": N_("Ask for less, or give it more time: the check compares the growth with "
@@ -86,7 +87,7 @@ def _fold(text: object) -> str:
 
 
 def _details(portfolio, goal_ids: list[str] | None = None) -> pd.DataFrame:  # noqa: ANN001
-    """:func:`kamkit.smart.smart_details` of the accounts with goals (those of
+    """:func:`kamkit.plan.smart.smart_details` of the accounts with goals (those of
     ``goal_ids`` only, when given), one frame."""
     columns = ["goal_id", "letter", "verdict", "reason", "code"]
     if not portfolio.has("goals"):
@@ -119,7 +120,7 @@ def flawed_goals(portfolio) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> flawed_goals(company_x())["goal_id"].tolist()
     ['G-002-1', 'G-003-1', 'G-004-1', 'G-006-1', 'G-008-1', 'G-013-1']
     """
@@ -152,7 +153,7 @@ def check_flaws(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> check_flaws({"G-008-1": "T", "G-006-1": "A"}, p).ok
     True
@@ -233,14 +234,14 @@ def check_rewrite(answer: object, portfolio, goal_id: str,  # noqa: ANN001
     Returns
     -------
     CheckResult
-        Correct when every letter passes (:func:`kamkit.smart.check_text`); the hint
+        Correct when every letter passes (:func:`kamkit.plan.smart.check_text`); the hint
         then raises the ambition (stretch, easy) or a change of scope. Otherwise the
         message names the letters that fail, and the hint says why the first one fails
         and how to fix it.
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> check_rewrite("+10% spare-parts revenue at ZAŚ by 2027-03-31", p, "G-003-1").ok
     True
@@ -292,7 +293,7 @@ class DepartmentRule:
         The departments that can carry an action this rule matches.
     words : tuple of str
         Words of the action that make the rule match (``stock*`` matches every word it
-        begins, as in :data:`kamkit.plan.CLIMBING_MOVES`).
+        begins, as in :data:`kamkit.plan.account_plan.CLIMBING_MOVES`).
     why : str
         The reason, in the participant's words (``N_``).
     """
@@ -436,8 +437,8 @@ def check_departments(answer: object, actions: Mapping[str, str] | None = None
     -------
     CheckResult
         Correct when every action sits with a department :func:`departments_for`
-        allows. A department that gets :data:`kamkit.plan.OVERLOAD_SHARE` of the actions
-        or more is pointed out: one department carrying the plan is the warning sign of
+        allows. A department that gets :data:`kamkit.plan.account_plan.OVERLOAD_SHARE` of the
+        actions or more is pointed out: one department carrying the plan is the warning sign of
         stage 3.
 
     Examples
@@ -505,13 +506,13 @@ def check_protect_goal(answer: object, portfolio, account_id: str,  # noqa: ANN0
     Returns
     -------
     CheckResult
-        Correct when :func:`kamkit.plan.classify_move` calls the goal *protect* and
-        :func:`kamkit.smart.check_text` finds it SMART. The message names the strong
-        competitors (:func:`kamkit.plan.strong_competitors`) it defends against.
+        Correct when :func:`kamkit.plan.account_plan.classify_move` calls the goal *protect* and
+        :func:`kamkit.plan.smart.check_text` finds it SMART. The message names the strong
+        competitors (:func:`kamkit.plan.account_plan.strong_competitors`) it defends against.
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> check_protect_goal("Keep our share of wallet at 28% or more against Brevi "
     ...                    "through 2027-06-30", p, "CX-009", "N-009-01").ok

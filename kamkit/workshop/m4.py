@@ -1,8 +1,8 @@
 """Module M4 — Evaluation: what an account is worth, how healthy it is, what to change.
 
 The notebook ``notebooks/workshop/M4_evaluation.ipynb`` teaches stages 4 and 5 with
-:mod:`kamkit.evaluation` (customer lifetime value, the health score and its evidence),
-:mod:`kamkit.review` (the portfolio review and its recommendations) and the health
+:mod:`kamkit.evaluation.measures` (customer lifetime value, the health score and its evidence),
+:mod:`kamkit.review.recommendations` (the portfolio review and its recommendations) and the health
 weight sliders (:func:`kamkit.widgets.evaluation.health_weight_panel`). This module adds
 what the exercises need:
 
@@ -15,11 +15,11 @@ what the exercises need:
   change);
 * the next cycle: :func:`review_facts` (what the review knows, per account, without its
   recommendations) and :func:`check_next_cycle` (promote, demote, rebalance, intervene or
-  nothing, compared with :func:`kamkit.review.recommendations`).
+  nothing, compared with :func:`kamkit.review.recommendations.recommendations`).
 
-Every right answer is computed with the stage modules (:func:`kamkit.evaluation.clv_multiple`,
-:func:`kamkit.evaluation.reweigh`, the review's tables), so the checks work on an
-organisation's own data, or say which data they lack.
+Every right answer is computed with the stage modules
+(:func:`kamkit.evaluation.measures.clv_multiple`, :func:`kamkit.evaluation.measures.reweigh`,
+the review's tables), so the checks work on an organisation's own data, or say which data they lack.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kamkit import evaluation as ev_
-from kamkit import review as rv
+from kamkit.evaluation import measures as ev_
 from kamkit.exceptions import ParameterError
-from kamkit.i18n import N_, _, format_money, format_number, format_percent, ngettext
-from kamkit.present import Field, register_fields, register_values, value_label
+from kamkit.reports.present import Field, register_fields, register_values, value_label
+from kamkit.review import recommendations as rv
+from kamkit.text.i18n import N_, _, format_money, format_number, format_percent, ngettext
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
@@ -171,7 +171,7 @@ def check_margin_multiple(answer: object, retention: float, discount_rate: float
     -------
     CheckResult
         Correct within :data:`MULTIPLE_TOLERANCE` of
-        :func:`kamkit.evaluation.clv_multiple`. A wrong answer that one of the typical
+        :func:`kamkit.evaluation.measures.clv_multiple`. A wrong answer that one of the typical
         mistakes gives (1 - r instead of r, no discount rate, the expected lifetime,
         percentages instead of fractions ...) gets the hint for that mistake.
 
@@ -274,7 +274,7 @@ def growth_limit(retention: float, discount_rate: float) -> float:
     """The margin growth from which the model refuses: ``(1 + i) / r - 1``.
 
     At and above it ``r(1 + g) >= 1 + i``: the margin grows faster than it is lost and
-    discounted, the series does not converge, and :func:`kamkit.evaluation.clv_multiple`
+    discounted, the series does not converge, and :func:`kamkit.evaluation.measures.clv_multiple`
     refuses.
 
     Examples
@@ -434,7 +434,7 @@ def check_scenario(answer: object, evaluation: ev_.Evaluation) -> CheckResult:
     answer : dict
         ``{"retention": r, "discount_rate": i, "margin_growth": g}``, as fractions.
     evaluation : Evaluation
-        The account's evaluation (:func:`kamkit.evaluation.evaluate`): its annual margin
+        The account's evaluation (:func:`kamkit.evaluation.measures.evaluate`): its annual margin
         and its three scenarios.
 
     Returns
@@ -447,8 +447,8 @@ def check_scenario(answer: object, evaluation: ev_.Evaluation) -> CheckResult:
 
     Examples
     --------
-    >>> from kamkit.evaluation import evaluate
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import evaluate
+    >>> from kamkit.data.synth import company_x
     >>> ev = evaluate(company_x(), "CX-009")
     >>> check_scenario({"retention": 0.8, "discount_rate": 0.1, "margin_growth": 0}, ev).ok
     True
@@ -519,12 +519,12 @@ def main_drag(health: ev_.Health) -> str | None:
     """The component that pulls the health score down most (None when none does).
 
     The most negative *drive* (weight x (score - 50)), ties by component name: the same
-    rule as the review's ``main_drag`` (:func:`kamkit.review.health_table`).
+    rule as the review's ``main_drag`` (:func:`kamkit.review.recommendations.health_table`).
 
     Examples
     --------
-    >>> from kamkit.evaluation import evaluate
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import evaluate
+    >>> from kamkit.data.synth import company_x
     >>> main_drag(evaluate(company_x(), "CX-009").health)
     'revenue_growth'
     """
@@ -560,8 +560,8 @@ def check_main_drag(answer: object, evaluation: ev_.Evaluation) -> CheckResult:
 
     Examples
     --------
-    >>> from kamkit.evaluation import evaluate
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import evaluate
+    >>> from kamkit.data.synth import company_x
     >>> ev = evaluate(company_x(), "CX-009")
     >>> check_main_drag("revenue growth", ev).ok, check_main_drag("NPS", ev).status
     (True, 'incorrect')
@@ -649,18 +649,18 @@ def check_band_weights(answer: object, evaluation: ev_.Evaluation, *,
     evaluation : Evaluation
         The account, scored with the default weights.
     bands : mapping, optional
-        Lower bounds of amber and green (default :data:`kamkit.evaluation.BANDS`).
+        Lower bounds of amber and green (default :data:`kamkit.evaluation.measures.BANDS`).
 
     Returns
     -------
     CheckResult
-        Correct when :func:`kamkit.evaluation.reweigh` puts the account in another band
+        Correct when :func:`kamkit.evaluation.measures.reweigh` puts the account in another band
         than ``evaluation`` does; the message says what did *not* change (the evidence).
 
     Examples
     --------
-    >>> from kamkit.evaluation import evaluate
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.evaluation.measures import evaluate
+    >>> from kamkit.data.synth import company_x
     >>> ev = evaluate(company_x(), "CX-009")
     >>> check_band_weights({"satisfaction": 1, "relationship_depth": 1}, ev).ok
     True
@@ -746,7 +746,7 @@ def review_facts(review: rv.Review, portfolio) -> pd.DataFrame:  # noqa: ANN001
     Parameters
     ----------
     review : Review
-        :func:`kamkit.review.portfolio_review`.
+        :func:`kamkit.review.recommendations.portfolio_review`.
     portfolio : Portfolio
         For the owners of accounts that are not key.
 
@@ -761,8 +761,8 @@ def review_facts(review: rv.Review, portfolio) -> pd.DataFrame:  # noqa: ANN001
 
     Examples
     --------
-    >>> from kamkit.review import portfolio_review
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.review.recommendations import portfolio_review
+    >>> from kamkit.data.synth import company_x
     >>> cx = company_x()
     >>> facts = review_facts(portfolio_review(cx, account_ids=["CX-009"]), cx)
     >>> row = facts.set_index("account_id").loc["CX-009"]
@@ -912,7 +912,7 @@ def check_next_cycle(answer: object, portfolio, review: rv.Review, *,  # noqa: A
         ``"no change"``, or a list of decisions.
     portfolio : Portfolio
     review : Review
-        :func:`kamkit.review.portfolio_review`; its recommendations are the answer.
+        :func:`kamkit.review.recommendations.portfolio_review`; its recommendations are the answer.
     falling : float
         The review's ``falling`` (for the explanation of "intervene").
 
@@ -926,8 +926,8 @@ def check_next_cycle(answer: object, portfolio, review: rv.Review, *,  # noqa: A
 
     Examples
     --------
-    >>> from kamkit.review import portfolio_review
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.review.recommendations import portfolio_review
+    >>> from kamkit.data.synth import company_x
     >>> cx = company_x()
     >>> r = portfolio_review(cx, account_ids=["CX-002", "CX-009"])
     >>> check_next_cycle({"CX-006": "promote", "CX-002": "intervene"}, cx, r).ok

@@ -1,6 +1,6 @@
 """Module M5 — The perception ladder: example accounts and the self-checks.
 
-The notebook ``notebooks/workshop/M5_perception_ladder.ipynb`` uses :mod:`kamkit.ladder`
+The notebook ``notebooks/workshop/M5_perception_ladder.ipynb`` uses :mod:`kamkit.plan.ladder`
 (the assessment itself) and, from here:
 
 * :func:`example_accounts`: a few accounts with the step the portfolio records;
@@ -9,7 +9,7 @@ The notebook ``notebooks/workshop/M5_perception_ladder.ipynb`` uses :mod:`kamkit
 * :func:`check_ladder_step` and :func:`check_ladder_answers`: the self-checks.
 
 Both checks compare the participant's view with the step *recorded* in the portfolio
-(``accounts.ladder_step``) and build their hints from :func:`kamkit.ladder.evidence`,
+(``accounts.ladder_step``) and build their hints from :func:`kamkit.plan.ladder.evidence`,
 so they work on any portfolio that records the step.
 """
 
@@ -20,9 +20,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kamkit import ladder
-from kamkit.i18n import _
-from kamkit.present import value_label
+from kamkit.plan import ladder
+from kamkit.reports.present import value_label
+from kamkit.text.i18n import _
 from kamkit.workshop.checks import (
     AnswerError,
     CheckResult,
@@ -63,7 +63,7 @@ def example_accounts(portfolio, account_ids: Sequence[str]) -> pd.DataFrame:  # 
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> example_accounts(company_x(), ["CX-004", "CX-001"])["ladder_step"].tolist()
     ['commodity_broker', 'value_enhancer']
     """
@@ -79,7 +79,7 @@ def account_facts(portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
     Returns
     -------
     DataFrame
-        ``question`` and ``fact`` of :func:`kamkit.ladder.evidence`.
+        ``question`` and ``fact`` of :func:`kamkit.plan.ladder.evidence`.
     """
     return ladder.evidence(portfolio, account_id)[["question", "data_says"]]
 
@@ -117,7 +117,7 @@ def check_ladder_step(answer: object, portfolio, account_id: str) -> CheckResult
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> [check_ladder_step(a, p, "CX-004").status for a in ("commodity broker", 3, "brokr")]
     ['correct', 'incorrect', 'invalid']
@@ -174,13 +174,13 @@ def check_ladder_answers(answers: object, portfolio, account_id: str) -> CheckRe
     Returns
     -------
     CheckResult
-        Correct when :func:`kamkit.ladder.assess` puts the account on the recorded step.
+        Correct when :func:`kamkit.plan.ladder.assess` puts the account on the recorded step.
         The hint names the answer furthest from what the data suggests
-        (:func:`kamkit.ladder.evidence`), in the direction of the disagreement.
+        (:func:`kamkit.plan.ladder.evidence`), in the direction of the disagreement.
 
     Examples
     --------
-    >>> from kamkit.synth import company_x
+    >>> from kamkit.data.synth import company_x
     >>> p = company_x()
     >>> check_ladder_answers({"price_focus": 4, "loyalty": 3, "differentiation": 3,
     ...                       "joint_value": 3}, p, "CX-002").ok

@@ -28,8 +28,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from kamkit.i18n import N_, _
-from kamkit.present import Field, register_fields
+from kamkit.reports.present import Field, register_fields
+from kamkit.text.i18n import N_, _
 
 __all__ = ["Module", "MODULES", "BREAKS", "module", "notebooks_dir", "module_notebooks",
            "agenda", "agenda_markdown", "episode_problems", "INSTRUCTOR_TAG"]
@@ -196,7 +196,7 @@ def episode_problems(path: str | Path) -> list[str]:
     >>> episode_problems(module_notebooks()["M0"])
     []
     """
-    from kamkit.notebooks import read_parameters
+    from kamkit.run.notebooks import read_parameters
     from kamkit.workshop.editions import code_exercises, exercise_cells
 
     path = Path(path)

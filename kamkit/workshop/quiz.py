@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kamkit.i18n import N_, _
-from kamkit.present import Field, register_fields
+from kamkit.reports.present import Field, register_fields
+from kamkit.text.i18n import N_, _
 from kamkit.workshop.checks import (
     CheckResult,
     correct,

@@ -2,14 +2,14 @@
 
 Widgets only wire controls to plain kamkit functions that tests call without a
 browser: the quiz to :func:`kamkit.workshop.quiz.check_answer` and
-:func:`~kamkit.workshop.quiz.score`, the ladder form to :func:`kamkit.ladder.assess`
+:func:`~kamkit.workshop.quiz.score`, the ladder form to :func:`kamkit.plan.ladder.assess`
 and :func:`ladder_text`.
 
 What a notebook stores
 ----------------------
 Besides the live view, every widget here displays a *static form*: ``text/plain`` (a
 deterministic summary, what nbval compares) and ``text/html`` (the questions or the
-form as a page shows them). ``kamkit.notebooks`` drops the live view's random model id
+form as a page shows them). ``kamkit.run.notebooks`` drops the live view's random model id
 from committed notebooks, so a notebook opened before it runs, and its static HTML
 edition, show the static form; running the notebook in JupyterLab brings the controls.
 """
@@ -22,8 +22,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from kamkit import ladder
-from kamkit.i18n import _, get_language, text_direction
+from kamkit.plan import ladder
+from kamkit.text.i18n import _, get_language, text_direction
 from kamkit.workshop.checks import CheckResult
 from kamkit.workshop.quiz import Question, check_answer, score
 
@@ -194,7 +194,7 @@ def ladder_text(assessment: ladder.Assessment, portfolio=None,  # noqa: ANN001
 
 
 class LadderForm(_StaticForm, widgets.VBox):
-    """Four sliders (1..5), one per question of :data:`kamkit.ladder.QUESTIONS`, and the
+    """Four sliders (1..5), one per question of :data:`kamkit.plan.ladder.QUESTIONS`, and the
     assessment they give, updated at every move."""
 
     def __init__(self, answers: Mapping[str, int] | None = None, portfolio=None,  # noqa: ANN001
