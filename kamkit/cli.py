@@ -322,7 +322,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
     from kamkit.data.portfolio import load
     from kamkit.reports.present import table
-    from kamkit.review import recommendations as review
+    from kamkit.review import portfolio as review
 
     if args.run_dir is not None and not Path(args.run_dir).is_dir():
         raise FileNotFoundError(2, "no such folder", args.run_dir)

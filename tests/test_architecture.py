@@ -49,7 +49,7 @@ KNOWN = {
     "layer: kamkit.plan.account_plan -> kamkit.reports.present",
     "layer: kamkit.plan.ladder -> kamkit.reports.present",
     "layer: kamkit.plan.smart -> kamkit.reports.present",
-    "layer: kamkit.review.recommendations -> kamkit.reports.present",
+    "layer: kamkit.review.portfolio -> kamkit.reports.present",
     "layer: kamkit.text.glossary -> kamkit.reports.present",
     # The dossier renders and writes its own HTML page: rendering moves to kamkit.reports.
     "layer: kamkit.needs.dossier -> kamkit.charts.dossier",
@@ -60,7 +60,7 @@ KNOWN = {
     "private name: kamkit.identification.selection -> kamkit.needs.dossier (_wallet_shares)",
     # Private helpers shared between modules: each becomes public where it lives, or moves.
     "private name: kamkit.evaluation.measures -> kamkit.identification.selection (_whole)",
-    "private name: kamkit.review.recommendations -> kamkit.identification.selection (_whole)",
+    "private name: kamkit.review.portfolio -> kamkit.identification.selection (_whole)",
     "private name: kamkit.evaluation.measures -> kamkit.needs.dossier (_thresholds)",
     "private name: kamkit.identification.selection -> kamkit.data.validation (_to_numbers)",
     "private name: kamkit._fast.streaming -> kamkit.data.sales (_ticks)",

@@ -230,7 +230,7 @@ def _dollar_charts(p):
     from kamkit.identification import selection as identification
     from kamkit.needs import dossier
     from kamkit.plan import account_plan as plan
-    from kamkit.review import recommendations as review
+    from kamkit.review import portfolio as review
 
     key = "CX-002"
     result = identification.identify(p)

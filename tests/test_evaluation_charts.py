@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from kamkit.charts import evaluation as charts
 from kamkit.charts import title_of, to_png
 from kamkit.evaluation import measures as evaluation
-from kamkit.review import recommendations as review
+from kamkit.review import portfolio as review
 from kamkit.text.i18n import LANGUAGES
 from tests.conftest import company_x_copy
 

@@ -11,7 +11,7 @@ import pytest
 from kamkit import from_frames
 from kamkit.artifacts import account_dir, read_json, result_path, write_result
 from kamkit.cli import main
-from kamkit.review import recommendations as review
+from kamkit.review import portfolio as review
 from tests.test_evaluation import AS_OF, tiny_frames
 
 

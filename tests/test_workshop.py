@@ -936,7 +936,7 @@ def brambilla(p):
 
 @pytest.fixture(scope="module")
 def cycle(p):
-    from kamkit.review.recommendations import portfolio_review
+    from kamkit.review.portfolio import portfolio_review
 
     return portfolio_review(p)
 

@@ -1,7 +1,7 @@
 """Charts of stages 4 and 5 — evaluation of an account and the portfolio review.
 
 Each function draws a table that :mod:`kamkit.evaluation.measures` or
-:mod:`kamkit.review.recommendations` computed and returns the figure; none of them
+:mod:`kamkit.review.portfolio` computed and returns the figure; none of them
 computes a measure (the only arithmetic is where to put a bar). Every chart says what
 is missing when its table is empty.
 """
@@ -421,7 +421,7 @@ def health_overview(health: pd.DataFrame, bands: dict[str, float] | None = None)
     Parameters
     ----------
     health : DataFrame
-        :func:`kamkit.review.recommendations.health_table`.
+        :func:`kamkit.review.portfolio.health_table`.
     bands : mapping, optional
         Lower bounds of amber and green (default :data:`kamkit.evaluation.measures.BANDS`).
 
@@ -490,7 +490,7 @@ def matrix_movement_chart(movement: pd.DataFrame, middle: float = 50.0) -> Figur
     Parameters
     ----------
     movement : DataFrame
-        :func:`kamkit.review.recommendations.matrix_movement`.
+        :func:`kamkit.review.portfolio.matrix_movement`.
     middle : float
         Where the axes split into low and high.
 

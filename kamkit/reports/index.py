@@ -13,13 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from kamkit.reports import html
 from kamkit.artifacts import read_json, result_path
 from kamkit.evaluation.measures import BANDS  # also registers how the bands are shown
-from kamkit.text.i18n import N_, _, format_date, use_language
 from kamkit.identification.selection import Identification  # noqa: F401 - registers rank, score
+from kamkit.reports import html
 from kamkit.reports.present import Field, register_fields
-from kamkit.review.recommendations import Review  # noqa: F401 - registers the review's columns
+from kamkit.review.portfolio import Review  # noqa: F401 - registers the review's columns
+from kamkit.text.i18n import N_, _, format_date, use_language
 
 __all__ = ["write_index", "INDEX_FILE"]
 

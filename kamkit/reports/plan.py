@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kamkit.reports import html
 from kamkit.exceptions import ParameterError
+from kamkit.plan.smart import SmartThresholds
+from kamkit.reports import html
+from kamkit.reports.present import value_label
 from kamkit.text.i18n import (
     _,
     format_date,
@@ -22,8 +24,6 @@ from kamkit.text.i18n import (
     format_percent,
     use_language,
 )
-from kamkit.reports.present import value_label
-from kamkit.plan.smart import SmartThresholds
 
 __all__ = ["plan_document", "write_plan_html", "plan_text"]
 
@@ -53,8 +53,8 @@ def plan_document(portfolio, account_id: str, *, thresholds: SmartThresholds | N
     >>> [s.title for s in doc.sections][:3]
     ['Goals and the SMART check', 'Balance of the plan', 'Actions']
     """
-    from kamkit.plan import account_plan as plan
     from kamkit.charts.plan import action_timeline, budget_by_department
+    from kamkit.plan import account_plan as plan
     from kamkit.plan.smart import smart_check
 
     key = portfolio.check_account(account_id)

@@ -21,6 +21,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kamkit.artifacts import visible_controls
+from kamkit.data.schema import (
+    ATTITUDES,
+    BUYING_ROLES,
+    CONTACT_LEVELS,
+    DOC_TYPES,
+    LADDER_STEPS,
+    RELATIONSHIP_STAGES,
+)
 from kamkit.text.i18n import (
     N_,
     _,
@@ -29,14 +37,6 @@ from kamkit.text.i18n import (
     format_number,
     format_percent,
     use_language,
-)
-from kamkit.data.schema import (
-    ATTITUDES,
-    BUYING_ROLES,
-    CONTACT_LEVELS,
-    DOC_TYPES,
-    LADDER_STEPS,
-    RELATIONSHIP_STAGES,
 )
 
 __all__ = ["Field", "Table", "NO_TEX", "register_fields", "register_values", "field", "label",

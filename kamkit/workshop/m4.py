@@ -2,7 +2,7 @@
 
 The notebook ``notebooks/workshop/M4_evaluation.ipynb`` teaches stages 4 and 5 with
 :mod:`kamkit.evaluation.measures` (customer lifetime value, the health score and its evidence),
-:mod:`kamkit.review.recommendations` (the portfolio review and its recommendations) and the health
+:mod:`kamkit.review.portfolio` (the portfolio review and its recommendations) and the health
 weight sliders (:func:`kamkit.widgets.evaluation.health_weight_panel`). This module adds
 what the exercises need:
 
@@ -15,7 +15,7 @@ what the exercises need:
   change);
 * the next cycle: :func:`review_facts` (what the review knows, per account, without its
   recommendations) and :func:`check_next_cycle` (promote, demote, rebalance, intervene or
-  nothing, compared with :func:`kamkit.review.recommendations.recommendations`).
+  nothing, compared with :func:`kamkit.review.portfolio.recommendations`).
 
 Every right answer is computed with the stage modules
 (:func:`kamkit.evaluation.measures.clv_multiple`, :func:`kamkit.evaluation.measures.reweigh`,
@@ -33,7 +33,7 @@ import pandas as pd
 from kamkit.evaluation import measures as ev_
 from kamkit.exceptions import ParameterError
 from kamkit.reports.present import Field, register_fields, register_values, value_label
-from kamkit.review import recommendations as rv
+from kamkit.review import portfolio as rv
 from kamkit.text.i18n import N_, _, format_money, format_number, format_percent, ngettext
 from kamkit.workshop.checks import (
     AnswerError,
@@ -519,7 +519,7 @@ def main_drag(health: ev_.Health) -> str | None:
     """The component that pulls the health score down most (None when none does).
 
     The most negative *drive* (weight x (score - 50)), ties by component name: the same
-    rule as the review's ``main_drag`` (:func:`kamkit.review.recommendations.health_table`).
+    rule as the review's ``main_drag`` (:func:`kamkit.review.portfolio.health_table`).
 
     Examples
     --------
@@ -746,7 +746,7 @@ def review_facts(review: rv.Review, portfolio) -> pd.DataFrame:  # noqa: ANN001
     Parameters
     ----------
     review : Review
-        :func:`kamkit.review.recommendations.portfolio_review`.
+        :func:`kamkit.review.portfolio.portfolio_review`.
     portfolio : Portfolio
         For the owners of accounts that are not key.
 
@@ -761,7 +761,7 @@ def review_facts(review: rv.Review, portfolio) -> pd.DataFrame:  # noqa: ANN001
 
     Examples
     --------
-    >>> from kamkit.review.recommendations import portfolio_review
+    >>> from kamkit.review.portfolio import portfolio_review
     >>> from kamkit.data.synth import company_x
     >>> cx = company_x()
     >>> facts = review_facts(portfolio_review(cx, account_ids=["CX-009"]), cx)
@@ -912,7 +912,7 @@ def check_next_cycle(answer: object, portfolio, review: rv.Review, *,  # noqa: A
         ``"no change"``, or a list of decisions.
     portfolio : Portfolio
     review : Review
-        :func:`kamkit.review.recommendations.portfolio_review`; its recommendations are the answer.
+        :func:`kamkit.review.portfolio.portfolio_review`; its recommendations are the answer.
     falling : float
         The review's ``falling`` (for the explanation of "intervene").
 
@@ -926,7 +926,7 @@ def check_next_cycle(answer: object, portfolio, review: rv.Review, *,  # noqa: A
 
     Examples
     --------
-    >>> from kamkit.review.recommendations import portfolio_review
+    >>> from kamkit.review.portfolio import portfolio_review
     >>> from kamkit.data.synth import company_x
     >>> cx = company_x()
     >>> r = portfolio_review(cx, account_ids=["CX-002", "CX-009"])
