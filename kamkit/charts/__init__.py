@@ -29,6 +29,7 @@ import base64
 import contextlib
 import functools
 import io
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -39,13 +40,15 @@ from matplotlib.ticker import FuncFormatter
 
 from kamkit.text.i18n import format_number, get_language, get_numerals, text_direction, use_language
 
-__all__ = ["STYLE", "PALETTE", "ChartFigure", "chart", "new_figure", "show", "to_png", "save_png",
-           "title_of", "style", "number_formatter"]
+__all__ = ["STYLE", "PALETTE", "NONE_COLOUR", "ChartFigure", "chart", "new_figure", "placeholder",
+           "show", "to_png", "save_png", "title_of", "style", "number_formatter"]
 
 #: Colours used across kamkit, colour-blind safe (Okabe-Ito), in a fixed order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000")
 RAG = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73"}
+#: Background of what has no data (an empty cell, a chart without data).
+NONE_COLOUR = "#f2f4f7"
 
 STYLE: dict[str, Any] = {
     "font.family": "sans-serif",
@@ -125,6 +128,32 @@ class ChartFigure(Figure):
 def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
     """A new, empty figure (call inside a :func:`chart` function to get the style)."""
     return ChartFigure(figsize=(width, height))
+
+
+def placeholder(title: str, message: str, *, fig: Figure | None = None, width: float = 7.0,
+                height: float = 2.4) -> Figure:
+    """A figure that says what is missing instead of drawing an empty chart.
+
+    Every chart draws this when its table is empty: the chart's title and, in a box, what
+    is missing and how to get it. Call it inside a :func:`chart` function (the style);
+    ``fig`` draws it on a figure the chart has made already.
+
+    Examples
+    --------
+    >>> with style("en"):
+    ...     fig = placeholder("Stakeholder map", "No contacts are recorded.")
+    >>> fig.axes[0].get_title(), fig.axes[0].texts[0].get_text()
+    ('Stakeholder map', 'No contacts are recorded.')
+    """
+    fig = fig if fig is not None else new_figure(width, height)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title)
+    text = "\n".join(textwrap.wrap(str(message), width=70, break_long_words=False))
+    ax.text(0.5, 0.5, text or str(message), ha="center", va="center", transform=ax.transAxes,
+            fontsize=10, color="#4a5565",
+            bbox={"boxstyle": "round,pad=0.8", "facecolor": NONE_COLOUR, "edgecolor": "#d8dde6"})
+    return fig
 
 
 def rtl() -> bool:

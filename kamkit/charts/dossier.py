@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from kamkit.charts import PALETTE, chart, new_figure, rtl
+from kamkit.charts import NONE_COLOUR, PALETTE, chart, new_figure, placeholder, rtl
 from kamkit.data.schema import ATTITUDES, CONTACT_LEVELS
 from kamkit.reports.present import value_label
 from kamkit.text.i18n import _, format_money, format_number, format_percent
@@ -40,23 +40,10 @@ LEVEL_STYLE = {
     "operational": ("^", PALETTE[4]),
 }
 REST_COLOUR = "#c9ced6"
-NONE_COLOUR = "#f2f4f7"
 
 
 def _wrap(text: object, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
-
-
-def _empty(title: str, message: str, width: float = 7.0, height: float = 2.6) -> Figure:
-    fig = new_figure(width, height)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, _wrap(message, 70), ha="center", va="center", transform=ax.transAxes,
-            fontsize=10, color="#4a5565",
-            bbox={"boxstyle": "round,pad=0.8", "facecolor": NONE_COLOUR,
-                  "edgecolor": "#d8dde6"})
-    return fig
 
 
 @chart
@@ -69,7 +56,7 @@ def empty_figure(title: str, message: str) -> Figure:
     >>> fig.axes[0].texts[0].get_text()
     'No contacts are recorded.'
     """
-    return _empty(title, message)
+    return placeholder(title, message)
 
 
 @chart
@@ -100,7 +87,7 @@ def stakeholder_map(contacts: pd.DataFrame, *, title: str | None = None) -> Figu
     """
     title = title or _("Stakeholder map")
     if contacts.empty:
-        return _empty(title, _("No contacts are recorded, so there is nobody to place on "
+        return placeholder(title, _("No contacts are recorded, so there is nobody to place on "
                                "the map: who decides, who backs us and who works against "
                                "us is unknown."))
     fig = new_figure(8.0, 5.2)
@@ -175,7 +162,7 @@ def coverage_grid(coverage: pd.DataFrame, *, title: str | None = None) -> Figure
     """
     title = title or _("Coverage of the customer's organisation")
     if coverage.empty or not (coverage["contacts"] > 0).any():
-        return _empty(title, _("No contacts are recorded, so we cannot tell which levels "
+        return placeholder(title, _("No contacts are recorded, so we cannot tell which levels "
                                "and departments of the customer we reach: a relationship "
                                "that hangs on one level can break with one person."))
     departments = list(dict.fromkeys(coverage["department"]))
@@ -241,7 +228,7 @@ def share_of_wallet_bar(wallet: pd.DataFrame, *, title: str | None = None) -> Fi
 
     title = title or _("Share of the customer's wallet")
     if wallet.empty:
-        return _empty(title, _("No estimate of the customer's total spend in our categories "
+        return placeholder(title, _("No estimate of the customer's total spend in our categories "
                                "is recorded, so our share of wallet and that of our "
                                "competitors cannot be shown."))
     labels = list(dict.fromkeys(wallet["label"]))
@@ -299,7 +286,7 @@ def swot_grid(swot: pd.DataFrame, *, title: str | None = None) -> Figure:
     """
     title = title or _("Customer SWOT")
     if swot.empty:
-        return _empty(title, _("No customer SWOT is recorded: the customer's own strengths, "
+        return placeholder(title, _("No customer SWOT is recorded: the customer's own strengths, "
                                "weaknesses, opportunities and threats show where we can "
                                "help it reach its goals."))
     names = {"strength": _("Strengths"), "weakness": _("Weaknesses"),
@@ -362,7 +349,7 @@ def revenue_history(by_line: pd.DataFrame, by_year: pd.DataFrame | None = None, 
     """
     title = title or _("Revenue by product line")
     if by_line.empty or not (by_line["revenue"] != 0).any():
-        return _empty(title, _("The account has no sales in the years shown, so there is no "
+        return placeholder(title, _("The account has no sales in the years shown, so there is no "
                                "history of revenue or margin to build on."))
     ordered = by_line.sort_values("year", ascending=False, kind="stable")
     labels = list(dict.fromkeys(ordered["label"]))

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from kamkit.charts import PALETTE, RAG, chart, new_figure, number_formatter, rtl
+from kamkit.charts import PALETTE, RAG, chart, new_figure, number_formatter, placeholder, rtl
 from kamkit.charts.identification import matrix_frame
 from kamkit.reports.present import value_label
 from kamkit.text.i18n import _, format_money, format_number, format_percent
@@ -28,16 +28,6 @@ _GREY = "#9a9a9a"
 _STATUS_COLOURS = {"achieved": RAG["green"], "on_track": PALETTE[5], "open": _GREY,
                    "behind": RAG["amber"], "missed": RAG["red"], "not_measured": "#d0d0d0"}
 _CHANGE_COLOURS = {"kept": PALETTE[0], "joined": PALETTE[2], "left": PALETTE[3], None: _GREY}
-
-
-def _empty(title: str, message: str, width: float = 7.0, height: float = 2.4) -> Figure:
-    fig = new_figure(width, height)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, textwrap.fill(message, 80), ha="center", va="center",
-            transform=ax.transAxes)
-    return fig
 
 
 def _percent_axis() -> FuncFormatter:
@@ -85,7 +75,7 @@ def revenue_margin_chart(financial: pd.DataFrame, currency: str | None = None) -
     """
     title = _("Revenue, discounts and the margin they erode")
     if financial is None or financial.empty or not (financial["revenue"] != 0).any():
-        return _empty(title, _("No sales in the years shown: there is no revenue or margin "
+        return placeholder(title, _("No sales in the years shown: there is no revenue or margin "
                                "to evaluate."))
     fig = new_figure(8.0, 4.6)
     ax = fig.add_subplot()
@@ -157,11 +147,11 @@ def clv_chart(clv: pd.DataFrame, currency: str | None = None) -> Figure:
     """
     title = _("Customer lifetime value: three sets of assumptions")
     if clv is None or clv.empty:
-        return _empty(title, _("No scenario to value: give at least one set of retention, "
+        return placeholder(title, _("No scenario to value: give at least one set of retention, "
                                "discount rate and margin growth."))
     margin = float(clv["annual_margin"].iloc[0])
     if margin <= 0:
-        return _empty(title, _("The account earned no gross margin in the last 12 months, so "
+        return placeholder(title, _("The account earned no gross margin in the last 12 months, so "
                                "its lifetime value has no margin to build on."))
     fig = new_figure(7.0, 4.2)
     ax = fig.add_subplot()
@@ -226,7 +216,7 @@ def feedback_chart(history: pd.DataFrame, by_year: pd.DataFrame | None = None) -
     """
     title = _("What the customer says: satisfaction and NPS")
     if history is None or history.empty:
-        return _empty(title, _("No feedback is recorded for this account: ask the customer (a "
+        return placeholder(title, _("No feedback is recorded for this account: ask the customer (a "
                                "short survey each quarter)."))
     fig = new_figure(8.0, 5.4)
     top, bottom = fig.subplots(2, 1, height_ratios=[3, 2])
@@ -302,7 +292,7 @@ def health_waterfall(components: pd.DataFrame, score: float | None = None,
     title = _("What drives the health score")
     scored = components.dropna(subset=["drive"]) if components is not None else None
     if scored is None or scored.empty:
-        return _empty(title, _("No component of the health score has evidence yet: record "
+        return placeholder(title, _("No component of the health score has evidence yet: record "
                                "sales, feedback, contacts and a plan for this account."))
     fig = new_figure(8.5, 4.4)
     ax = fig.add_subplot()
@@ -380,7 +370,7 @@ def goal_attainment_chart(goals: pd.DataFrame) -> Figure:
     """
     title = _("Goal attainment: progress from baseline to target")
     if goals is None or goals.empty:
-        return _empty(title, _("The account has no key account plan: there is no goal to "
+        return placeholder(title, _("The account has no key account plan: there is no goal to "
                                "measure (stage 3)."))
     n = len(goals)
     fig = new_figure(8.5, 1.6 + 0.5 * n)
@@ -443,7 +433,7 @@ def health_overview(health: pd.DataFrame, bands: dict[str, float] | None = None)
     data = health.dropna(subset=["health_score"]) if health is not None and \
         "health_score" in health.columns else None
     if data is None or data.empty:
-        return _empty(title, _("No account has a health score yet: run the evaluation "
+        return placeholder(title, _("No account has a health score yet: run the evaluation "
                                "(notebook 04) for the key accounts."))
     limits = dict(BANDS if bands is None else bands)
     data = data.iloc[np.lexsort((data["account_id"].to_numpy(dtype=str),
@@ -506,7 +496,7 @@ def matrix_movement_chart(movement: pd.DataFrame, middle: float = 50.0) -> Figur
     """
     title = _("The portfolio matrix: where the accounts moved in one period")
     if movement is None or movement.empty:
-        return _empty(title, _("No identification result to place the accounts: run the "
+        return placeholder(title, _("No identification result to place the accounts: run the "
                                "identification (notebook 01) first."))
     fig = new_figure(8.0, 6.0)
     ax = fig.add_subplot()

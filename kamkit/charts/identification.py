@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from kamkit.charts import PALETTE, chart, new_figure
+from kamkit.charts import PALETTE, chart, new_figure, placeholder
 from kamkit.reports.present import label, value_label
 from kamkit.text.i18n import _, format_percent
 
@@ -21,14 +21,6 @@ __all__ = ["concentration_chart", "score_chart", "matrix_chart", "matrix_frame",
 #: Colour of each group of accounts, the same in every chart.
 GROUP_COLOURS = {"key": PALETTE[0], "big_not_key": PALETTE[3], "potential_key": PALETTE[2],
                  "other": "#9a9a9a"}
-
-
-def _empty(fig: Figure, title: str, message: str) -> Figure:
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, transform=ax.transAxes)
-    return fig
 
 
 @chart
@@ -60,8 +52,8 @@ def concentration_chart(curve: pd.DataFrame, top: float = 0.2,
     fig = new_figure(7.0, 4.2)
     title = _("Concentration of revenue (Pareto curve)")
     if curve.empty or float(curve["cumulative_share"].iloc[-1]) <= 0:
-        return _empty(fig, title, _("No revenue in the last twelve months: there is no "
-                                    "concentration to show."))
+        return placeholder(title, _("No revenue in the last twelve months: there is no "
+                                    "concentration to show."), fig=fig)
     ax = fig.add_subplot()
     x = np.concatenate([[0.0], curve["customer_share"].to_numpy(dtype=float)]) * 100
     y = np.concatenate([[0.0], curve["cumulative_share"].to_numpy(dtype=float)]) * 100
@@ -121,7 +113,7 @@ def score_chart(ranking: pd.DataFrame, min_score: float | None = None) -> Figure
     title = _("Score by criterion")
     fig = new_figure(7.5, 0.32 * max(len(ranking), 4) + 1.6)
     if ranking.empty:
-        return _empty(fig, title, _("No accounts to rank."))
+        return placeholder(title, _("No accounts to rank."), fig=fig)
     ax = fig.add_subplot()
     columns = [c for c in ranking.columns if c.endswith("_points")]
     colours = list(PALETTE) + ["#666666", "#bbbbbb", "#8c564b", "#17becf"]
@@ -199,7 +191,7 @@ def matrix_chart(matrix: pd.DataFrame, middle: float = 50.0) -> Figure:
     title = _("Account attractiveness and our relative strength")
     fig = new_figure(7.5, 5.6)
     if matrix.empty:
-        return _empty(fig, title, _("No accounts to place in the matrix."))
+        return placeholder(title, _("No accounts to place in the matrix."), fig=fig)
     ax = fig.add_subplot()
     revenue = matrix["revenue"].clip(lower=0).to_numpy(dtype=float)
     top = revenue.max() if len(revenue) and revenue.max() > 0 else 1.0
@@ -250,7 +242,7 @@ def stability_chart(stability: pd.DataFrame, tolerance: float = 0.1) -> Figure:
     title = _("How often each account is selected when the weights move")
     fig = new_figure(8.0, 0.3 * max(len(stability), 4) + 1.5)
     if stability.empty:
-        return _empty(fig, title, _("No account was selected in any draw."))
+        return placeholder(title, _("No account was selected in any draw."), fig=fig)
     ax = fig.add_subplot()
     y = np.arange(len(stability))[::-1]
     colours = [GROUP_COLOURS["key"] if s else GROUP_COLOURS["other"]

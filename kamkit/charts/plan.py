@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from kamkit.charts import PALETTE, chart, new_figure, number_formatter
+from kamkit.charts import PALETTE, chart, new_figure, number_formatter, placeholder
 from kamkit.text.i18n import _, format_date, format_money, format_percent, get_language, ngettext
 
 __all__ = ["action_timeline", "budget_by_department"]
@@ -31,15 +31,6 @@ _STATUS_STYLE = {
     "blocked": {"alpha": 0.9, "hatch": "xxx"},
     "cancelled": {"alpha": 0.12, "hatch": None},
 }
-
-
-def _empty(message: str, title: str) -> Figure:
-    fig = new_figure(7.0, 2.2)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, transform=ax.transAxes)
-    return fig
 
 
 def _short(text: object) -> str:
@@ -98,8 +89,8 @@ def action_timeline(actions: pd.DataFrame, as_of: pd.Timestamp,
     """
     title = _("Action plan: who does what, and when")
     if actions is None or actions.empty:
-        return _empty(_("No actions in the plan yet: add actions with a department, an owner "
-                        "and dates to see the timeline."), title)
+        return placeholder(title, _("No actions in the plan yet: add actions with a department, "
+                                    "an owner and dates to see the timeline."), height=2.2)
     as_of = pd.Timestamp(as_of)
     n = len(actions)
     fig = new_figure(9.0, 1.6 + 0.32 * n)
@@ -188,8 +179,8 @@ def budget_by_department(resources: pd.DataFrame, currency: str | None = None) -
     """
     title = _("Budget by department")
     if resources is None or resources.empty:
-        return _empty(_("No actions in the plan yet, so no department is asked for a budget."),
-                      title)
+        return placeholder(title, _("No actions in the plan yet, so no department is asked for "
+                                    "a budget."), height=2.2)
     fig = new_figure(7.0, 1.4 + 0.42 * len(resources))
     ax = fig.add_subplot()
     n = len(resources)

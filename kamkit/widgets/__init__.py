@@ -7,9 +7,43 @@ deterministic summary of what it shows, never a model id.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-__all__ = ["set_outputs"]
+__all__ = ["StaticForm", "lines_html", "set_outputs"]
+
+
+def lines_html(text: str) -> str:
+    """Plain text as HTML: escaped, its lines kept (``<br>``).
+
+    >>> lines_html("a < b\nc")
+    'a &lt; b<br>c'
+    """
+    return "<br>".join(html.escape(line) for line in text.splitlines())
+
+
+class StaticForm:
+    """Mixin of a widget: what a notebook stores beside the live view.
+
+    ``text/plain`` is :meth:`static_text` (what nbval compares: deterministic, never a
+    model id) and ``text/html`` is :meth:`static_html` (what a page without a kernel
+    shows). The widget's own view (``application/vnd.jupyter.widget-view+json``) stays.
+    """
+
+    def static_text(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def static_html(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self.static_text()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        data = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        data["text/plain"] = self.static_text()
+        data["text/html"] = self.static_html()
+        return data
 
 
 def set_outputs(output: Any, message: str, shown: Any = None) -> None:
@@ -27,7 +61,8 @@ def set_outputs(output: Any, message: str, shown: Any = None) -> None:
     >>> out.outputs
     ({'output_type': 'stream', 'name': 'stdout', 'text': 'Score 40.0\\n'},)
     """
-    outputs = [{"output_type": "stream", "name": "stdout", "text": message + "\n"}]
+    outputs: list[dict[str, Any]] = [{"output_type": "stream", "name": "stdout",
+                                      "text": message + "\n"}]
     if shown is not None and len(shown):
         outputs.append({"output_type": "display_data", "metadata": {},
                         "data": {"text/plain": shown.to_string(), "text/html": shown.to_html()}})

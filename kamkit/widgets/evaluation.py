@@ -24,7 +24,7 @@ from kamkit.evaluation import measures as ev_
 from kamkit.exceptions import ParameterError
 from kamkit.reports.present import table, value_label
 from kamkit.text.i18n import _, format_number, format_percent
-from kamkit.widgets import set_outputs
+from kamkit.widgets import StaticForm, lines_html, set_outputs
 
 __all__ = ["HealthState", "health_state", "HealthWeightPanel", "health_weight_panel",
            "SLIDER_MAX", "SLIDER_STEP"]
@@ -124,7 +124,7 @@ def health_state(evaluation: ev_.Evaluation, weights: Mapping[str, float], *,
                        health.components[_COLUMNS].reset_index(drop=True))
 
 
-class HealthWeightPanel(widgets.VBox):
+class HealthWeightPanel(StaticForm, widgets.VBox):
     """A slider per component of the health score, and the score and band they give.
 
     Its text form is the summary of the current state, so a notebook that displays it
@@ -175,18 +175,13 @@ class HealthWeightPanel(widgets.VBox):
             lines.append(self._table().to_string())
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
+    def static_text(self) -> str:  # noqa: D102 - StaticForm
         return self.summary()
 
-    def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - ipywidgets' signature
-        import html
-
-        data = super()._repr_mimebundle_(**kwargs)
-        data["text/plain"] = self.summary()
-        message = "<br>".join(html.escape(line) for line in self.state.message.splitlines())
+    def static_html(self) -> str:  # noqa: D102 - StaticForm
         shown = self._table().to_html() if len(self.state.components) else ""
-        data["text/html"] = f'<div class="kamkit-health-weights"><p>{message}</p>{shown}</div>'
-        return data
+        return (f'<div class="kamkit-health-weights"><p>{lines_html(self.state.message)}</p>'
+                f"{shown}</div>")
 
 
 def health_weight_panel(evaluation: ev_.Evaluation, weights: Mapping[str, float] | None = None,

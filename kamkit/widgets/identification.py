@@ -15,11 +15,12 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import ParameterError
 from kamkit.identification import selection as idn
 from kamkit.reports.present import Field, register_fields, register_values, table
 from kamkit.text.i18n import N_, _, format_percent
-from kamkit.widgets import set_outputs
+from kamkit.widgets import StaticForm, lines_html, set_outputs
 
 __all__ = ["PanelState", "panel_state", "WeightPanel", "weight_panel"]
 
@@ -52,7 +53,7 @@ class PanelState:
     changes: pd.DataFrame
 
 
-def panel_state(portfolio, start: idn.Identification, weights: Mapping[str, float],
+def panel_state(portfolio: Portfolio, start: idn.Identification, weights: Mapping[str, float],
                 max_key: int | None = None) -> PanelState:
     """Recompute the selection for slider positions and compare it with ``start``.
 
@@ -105,14 +106,14 @@ def panel_state(portfolio, start: idn.Identification, weights: Mapping[str, floa
     return PanelState(result, message, changes[columns].reset_index(drop=True))
 
 
-class WeightPanel(widgets.VBox):
+class WeightPanel(StaticForm, widgets.VBox):
     """Sliders for the weights and the cap, and the key accounts they select.
 
     Its text form is the summary of the current state, so a notebook that displays it
     stores deterministic text (the interactive view needs a live kernel).
     """
 
-    def __init__(self, portfolio, start: idn.Identification,
+    def __init__(self, portfolio: Portfolio, start: idn.Identification,
                  criteria: list[str] | None = None) -> None:
         self._portfolio = portfolio
         self._start = start
@@ -158,16 +159,18 @@ class WeightPanel(widgets.VBox):
                          .to_string())
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
+    def static_text(self) -> str:  # noqa: D102 - StaticForm
         return self.summary()
 
-    def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - ipywidgets' signature
-        data = super()._repr_mimebundle_(**kwargs)
-        data["text/plain"] = self.summary()
-        return data
+    def static_html(self) -> str:
+        """The state as a page shows it without a kernel: the message and the changes."""
+        shown = table(self.state.changes, currency=self._start.currency).to_html() \
+            if len(self.state.changes) else ""
+        return (f'<div class="kamkit-weight-panel"><p>{lines_html(self.state.message)}</p>'
+                f"{shown}</div>")
 
 
-def weight_panel(portfolio, start: idn.Identification,
+def weight_panel(portfolio: Portfolio, start: idn.Identification,
                  criteria: list[str] | None = None) -> WeightPanel:
     """Sliders over the weights of ``start`` (and the default criteria) and the cap.
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.plan.smart import LETTERS, GoalVerdict, SmartThresholds, check_text
 from kamkit.reports.present import NO_TEX, value_label
 from kamkit.text.i18n import _, format_date, format_money, format_number, get_language, use_language
@@ -87,7 +88,7 @@ def verdict_html(verdict: GoalVerdict, currency: str | None = None) -> str:
         read=_read(verdict, currency), rows=Markup("").join(rows)))
 
 
-def checker_html(portfolio, account_id: str, text: str, linked_to: str | None = None, *,
+def checker_html(portfolio: Portfolio, account_id: str, text: str, linked_to: str | None = None, *,
                  thresholds: SmartThresholds | None = None) -> str:
     """What the checker shows for a typed goal: a prompt when empty, else the verdict.
 
@@ -125,7 +126,7 @@ def checker_html(portfolio, account_id: str, text: str, linked_to: str | None = 
     return verdict_html(verdict, portfolio.currency)
 
 
-def link_options(portfolio, account_id: str) -> list[tuple[str, str]]:
+def link_options(portfolio: Portfolio, account_id: str) -> list[tuple[str, str]]:
     """Choices for "which need or opportunity does it answer?": ``(label, id)`` pairs.
 
     The first choice is "none" (id ``""``); then the account's needs and opportunities.
@@ -146,7 +147,7 @@ def link_options(portfolio, account_id: str) -> list[tuple[str, str]]:
     return options
 
 
-def smart_checker(portfolio, account_id: str, *, text: str = "", linked_to: str = "",
+def smart_checker(portfolio: Portfolio, account_id: str, *, text: str = "", linked_to: str = "",
                   thresholds: SmartThresholds | None = None, language: str | None = None
                   ) -> Any:
     """The SMART checker widget: a text box, a link chooser and the live verdict.

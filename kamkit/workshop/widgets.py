@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import html as _html
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import ipywidgets as widgets
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.plan import ladder
 from kamkit.text.i18n import _, get_language, text_direction
+from kamkit.widgets import StaticForm, lines_html
 from kamkit.workshop.checks import CheckResult
 from kamkit.workshop.quiz import Question, check_answer, score
 
@@ -37,30 +38,7 @@ def _page(inner: str, css_class: str) -> str:
             f"{inner}</div>")
 
 
-def _lines_html(text: str) -> str:
-    return "<br>".join(_html.escape(line) for line in text.splitlines())
-
-
-class _StaticForm:
-    """Mixin: a deterministic ``text/plain`` and a static ``text/html`` beside the view."""
-
-    def static_text(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def static_html(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return self.static_text()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        data = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
-        data["text/plain"] = self.static_text()
-        data["text/html"] = self.static_html()
-        return data
-
-
-class QuizWidget(_StaticForm, widgets.VBox):
+class QuizWidget(StaticForm, widgets.VBox):
     """Radio buttons per question; each choice is answered at once with its feedback.
 
     Attributes
@@ -156,7 +134,7 @@ def quiz(questions: Sequence[Question]) -> QuizWidget:
     return QuizWidget(questions)
 
 
-def ladder_text(assessment: ladder.Assessment, portfolio=None,  # noqa: ANN001
+def ladder_text(assessment: ladder.Assessment, portfolio: Portfolio=None,  # noqa: ANN001
                 account_id: str | None = None) -> str:
     """What the ladder form shows for an assessment: the summary, and the record.
 
@@ -193,11 +171,11 @@ def ladder_text(assessment: ladder.Assessment, portfolio=None,  # noqa: ANN001
     return text
 
 
-class LadderForm(_StaticForm, widgets.VBox):
+class LadderForm(StaticForm, widgets.VBox):
     """Four sliders (1..5), one per question of :data:`kamkit.plan.ladder.QUESTIONS`, and the
     assessment they give, updated at every move."""
 
-    def __init__(self, answers: Mapping[str, int] | None = None, portfolio=None,  # noqa: ANN001
+    def __init__(self, answers: Mapping[str, int] | None = None, portfolio: Portfolio=None,  # noqa: ANN001
                  account_id: str | None = None) -> None:
         start = {k: 3 for k in ladder.QUESTIONS} | dict(answers or {})
         self.assessment = ladder.assess(start)  # validates the starting answers
@@ -230,7 +208,7 @@ class LadderForm(_StaticForm, widgets.VBox):
         self._render()
 
     def _render(self) -> None:
-        self.result.value = _page(_lines_html(self.static_text()), "kamkit-ladder-text")
+        self.result.value = _page(lines_html(self.static_text()), "kamkit-ladder-text")
 
     def static_text(self) -> str:
         """The current assessment as text (see :func:`ladder_text`)."""
@@ -241,11 +219,11 @@ class LadderForm(_StaticForm, widgets.VBox):
         rows = "".join(
             f"<li>{_html.escape(_(statement))} <strong>{self.assessment.answers[key]}</strong>"
             " / 5</li>" for key, statement in ladder.QUESTIONS.items())
-        return _page(f"<ul>{rows}</ul><p>{_lines_html(self.static_text())}</p>",
+        return _page(f"<ul>{rows}</ul><p>{lines_html(self.static_text())}</p>",
                      "kamkit-ladder-static")
 
 
-def ladder_form(portfolio=None, account_id: str | None = None,  # noqa: ANN001
+def ladder_form(portfolio: Portfolio=None, account_id: str | None = None,  # noqa: ANN001
                 answers: Mapping[str, int] | None = None) -> LadderForm:
     """The perception-ladder self-assessment as a form.
 
