@@ -1,7 +1,8 @@
 """The package's import rules (docs/architecture.md), read from the source.
 
 Every ``import`` of a kamkit module counts, at module level or inside a function: an
-import hidden in a function is still a dependency. The rules:
+import hidden in a function is still a dependency (one for the type checker only, under
+``if TYPE_CHECKING:``, is not). The rules:
 
 1. **Rooms in layers.** A module imports from its own room or a lower one:
    base (``exceptions``, ``artifacts``) < text < data < stages < presenters (reports,
@@ -67,12 +68,9 @@ KNOWN = {
     # Stages 1 and 2 use the Arrow codes directly: kamkit.data offers the lookups they need.
     "private: kamkit.identification.selection -> kamkit._fast.codes",
     "private: kamkit.needs.dossier -> kamkit._fast.codes",
-    # The exceptions format their messages in the user's language and with validation's
-    # report; i18n and validation raise them.
-    "layer: kamkit.exceptions -> kamkit.data.validation",
+    # The exceptions format their messages in the user's language; i18n raises them.
     "layer: kamkit.exceptions -> kamkit.text.i18n",
-    "cycle: kamkit.artifacts <-> kamkit.data.schema <-> kamkit.data.validation <-> "
-    "kamkit.exceptions <-> kamkit.text.i18n",
+    "cycle: kamkit.exceptions <-> kamkit.text.i18n",
     # The catalogs' tools and the narrative read the notebooks and each other.
     "layer: kamkit.text.narrative -> kamkit.run.notebooks",
     "cycle: kamkit.text.catalogs <-> kamkit.text.narrative",
@@ -98,7 +96,14 @@ def _graph() -> dict[str, dict[str, list[str]]]:
     graph: dict[str, dict[str, list[str]]] = {}
     for name, path in modules.items():
         edges = graph.setdefault(name, {})
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # Imports for the type checker only (``if TYPE_CHECKING:``) are not dependencies.
+        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                       and getattr(block.test, "id", "") == "TYPE_CHECKING"
+                       for stmt in block.body for n in ast.walk(stmt)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             if isinstance(node, ast.Import):
                 pairs = [(known(a.name), "") for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -210,3 +215,23 @@ def test_the_rules_catch_what_they_are_meant_to_catch(monkeypatch):
             in found)
     assert "private: kamkit.plan.smart -> kamkit._fast.codes" in found
     assert ("cycle: kamkit.identification.selection <-> kamkit.plan.smart" in found)
+
+
+def test_every_error_kamkit_raises_is_a_kamkit_error():
+    import importlib
+    import inspect
+
+    from kamkit.exceptions import KamkitError
+
+    outside = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = _module(path)
+        if name.endswith("__main__"):
+            continue
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if inspect.isclass(value) and issubclass(value, BaseException) and \
+                    value.__module__ == name and not attr.startswith("_") and \
+                    not issubclass(value, KamkitError):
+                outside.append(f"{name}.{attr}")
+    assert outside == []

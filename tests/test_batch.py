@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -240,3 +241,17 @@ def test_dask_cluster_runs_the_same_tasks(small, tmp_path, pipeline):
     assert summary.ok, summary.render()
     assert summary.count("done") == 5
     assert (tmp_path / "out/small/accounts/A-2/dossier.json").exists()
+
+
+def test_scopes_and_statuses_are_fixed_vocabularies():
+    from kamkit.exceptions import ParameterError
+    from kamkit.run.batch import Scope, Stage, Status, TaskResult
+
+    assert Stage("02_needs_analysis.ipynb", "account").scope is Scope.ACCOUNT
+    with pytest.raises(ParameterError, match="portfolio, account, review"):
+        Stage("02_needs_analysis.ipynb", "weekly")
+    result = TaskResult("k", "02_needs_analysis", "A-1", "failed")
+    assert result.status is Status.FAILED
+    assert json.loads(json.dumps(dataclasses.asdict(result)))["status"] == "failed"
+    with pytest.raises(ValueError):
+        TaskResult("k", "02_needs_analysis", "A-1", "half-done")

@@ -47,6 +47,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,8 @@ from kamkit.exceptions import FileSystemError, KamkitError, ParameterError, RunI
 from kamkit.text.i18n import _, check_language
 from kamkit.text.narrative import notebook_key
 
-__all__ = ["Stage", "Task", "TaskResult", "RunSummary", "DEFAULT_STAGES", "plan_tasks",
-           "run", "execute_task", "notebooks_dir"]
+__all__ = ["Scope", "Status", "Stage", "Task", "TaskResult", "RunSummary", "DEFAULT_STAGES",
+           "plan_tasks", "run", "execute_task", "notebooks_dir"]
 
 STATE_DIR = ".kamkit"
 IDENTIFICATION_FILE = "identification.json"
@@ -71,6 +72,30 @@ START_RETRIES = 2
 # Errors of the file system that a retry with a new kernel cannot cure.
 _FS_REFUSALS = frozenset({errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM,
                           errno.EDQUOT})
+
+
+class Scope(StrEnum):
+    """When a notebook of the pipeline runs."""
+
+    PORTFOLIO = "portfolio"  # once, before the accounts (identification)
+    ACCOUNT = "account"  # once per key account
+    REVIEW = "review"  # once, after the accounts, reading their results
+
+
+class Status(StrEnum):
+    """What became of a task."""
+
+    DONE = "done"
+    SKIPPED = "skipped"  # unchanged since its last run
+    FAILED = "failed"
+
+
+def _scope(value: object) -> Scope:
+    try:
+        return Scope(value)
+    except ValueError:
+        raise ParameterError("scope", _("expected one of {choices}, got {value!r}").format(
+            choices=", ".join(s.value for s in Scope), value=value)) from None
 
 
 @dataclass(frozen=True)
@@ -81,12 +106,16 @@ class Stage:
     ----------
     notebook : str
         File name in the notebooks folder (``02_needs_analysis.ipynb``).
-    scope : {"portfolio", "account", "review"}
-        Runs once before the accounts, once per account, or once after them.
+    scope : Scope
+        Runs once before the accounts, once per account, or once after them (a string
+        such as ``"account"`` is read as its :class:`Scope`).
     """
 
     notebook: str
-    scope: str
+    scope: Scope
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scope", _scope(self.scope))
 
     @property
     def name(self) -> str:
@@ -95,11 +124,11 @@ class Stage:
 
 
 DEFAULT_STAGES: tuple[Stage, ...] = (
-    Stage("01_identification.ipynb", "portfolio"),
-    Stage("02_needs_analysis.ipynb", "account"),
-    Stage("03_account_plan.ipynb", "account"),
-    Stage("04_evaluation.ipynb", "account"),
-    Stage("05_portfolio_review.ipynb", "review"),
+    Stage("01_identification.ipynb", Scope.PORTFOLIO),
+    Stage("02_needs_analysis.ipynb", Scope.ACCOUNT),
+    Stage("03_account_plan.ipynb", Scope.ACCOUNT),
+    Stage("04_evaluation.ipynb", Scope.ACCOUNT),
+    Stage("05_portfolio_review.ipynb", Scope.REVIEW),
 )
 
 
@@ -109,7 +138,7 @@ class Task:
 
     key: str
     stage: str
-    scope: str
+    scope: Scope
     notebook: str
     output: str
     html: str
@@ -119,6 +148,9 @@ class Task:
     language: str = "en"
     timeout: int = 900
     narrative: str = ""  # the notebook's key in the narrative catalogs (kamkit.text.narrative)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scope", _scope(self.scope))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, to cross process boundaries."""
@@ -137,12 +169,15 @@ class TaskResult:
     key: str
     stage: str
     account_id: str | None
-    status: str
+    status: Status
     seconds: float = 0.0
     error: str = ""
     output: str = ""
     html: str = ""
     cell: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
 
 @dataclass
@@ -158,7 +193,7 @@ class RunSummary:
     @property
     def failed(self) -> list[TaskResult]:
         """Tasks that failed."""
-        return [r for r in self.results if r.status == "failed"]
+        return [r for r in self.results if r.status is Status.FAILED]
 
     @property
     def ok(self) -> bool:
@@ -172,16 +207,16 @@ class RunSummary:
         prefix = FileSystemError.__name__ + ":"
         return [r for r in self.failed if r.error.startswith(prefix)]
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status | str) -> int:
         """Number of tasks with ``status``."""
         return sum(r.status == status for r in self.results)
 
     def render(self) -> str:
         """A short report: counts, time, every failure with its error and failing cell."""
         lines = [_("{done} notebooks run, {skipped} unchanged and skipped, {failed} failed, "
-                   "in {seconds:.1f} s").format(done=self.count("done"),
-                                                skipped=self.count("skipped"),
-                                                failed=self.count("failed"),
+                   "in {seconds:.1f} s").format(done=self.count(Status.DONE),
+                                                skipped=self.count(Status.SKIPPED),
+                                                failed=self.count(Status.FAILED),
                                                 seconds=self.seconds)]
         for r in self.failed:
             who = r.account_id or _("whole portfolio")
@@ -291,7 +326,7 @@ def plan_tasks(portfolio: Path, run_dir: Path, stages: Sequence[Stage], notebook
     for stage in stages:
         src = notebooks / stage.notebook
         nb_digest = _tree_digest(src)
-        targets: Iterable[str | None] = accounts if stage.scope == "account" else [None]
+        targets: Iterable[str | None] = accounts if stage.scope is Scope.ACCOUNT else [None]
         for account_id in targets:
             folder = account_dir(run_dir, account_id) if account_id is not None else run_dir
             params: dict[str, Any] = {
@@ -304,7 +339,7 @@ def plan_tasks(portfolio: Path, run_dir: Path, stages: Sequence[Stage], notebook
             rel = folder.relative_to(run_dir)
             key = (rel / stage.name).as_posix()
             digest = _digest(nb_digest, params, data_digest, code_digest,
-                             list(upstream) if stage.scope == "review" else [])
+                             list(upstream) if stage.scope is Scope.REVIEW else [])
             tasks.append(Task(key=key, stage=stage.name, scope=stage.scope,
                               notebook=str(src), output=str(folder / f"{stage.name}.ipynb"),
                               html=str(folder / f"{stage.name}.html"), parameters=params,
@@ -335,7 +370,7 @@ def _mark_done(run_dir: Path, task: Task, result: TaskResult) -> TaskResult:
     try:
         write_json(_stamp_path(run_dir, task), {"key": task.key, "digest": task.digest})
     except FileSystemError as exc:
-        return dataclasses.replace(result, status="failed", error=_error_text(exc))
+        return dataclasses.replace(result, status=Status.FAILED, error=_error_text(exc))
     return result
 
 
@@ -494,11 +529,11 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
     html = Path(task.html)
     partial = output.with_name(f".{output.stem}.{os.getpid()}.partial.ipynb")
     started = time.perf_counter()
-    status, error, cell = "done", "", ""
+    status, error, cell = Status.DONE, "", ""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where the account's folder should be
-        return dataclasses.asdict(TaskResult(task.key, task.stage, task.account_id, "failed",
+        return dataclasses.asdict(TaskResult(task.key, task.stage, task.account_id, Status.FAILED,
                                              0.0, _error_text(exc), str(output), str(html)))
     attempts = 0
     while True:
@@ -517,7 +552,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
                     execution_timeout=task.timeout)
             break
         except PapermillExecutionError as exc:
-            status, error, cell = "failed", _error_line(exc.ename, exc.evalue), \
+            status, error, cell = Status.FAILED, _error_line(exc.ename, exc.evalue), \
                 _failing_cell(exc)
             break
         except Exception as exc:  # the kernel did not start or died: retry with a new one
@@ -530,7 +565,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
                     global _FORK
                     _FORK = False  # the template is gone: plain kernels from now on
                 continue
-            status, error = "failed", _error_text(exc, output)
+            status, error = Status.FAILED, _error_text(exc, output)
             break
     try:
         if partial.exists():
@@ -541,7 +576,7 @@ def execute_task(spec: dict[str, Any]) -> dict[str, Any]:
             atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except Exception as exc:  # the disk is full, or papermill could not write it whole
         # The notebook's own error, if any, comes first: it is what went wrong.
-        status, error = "failed", error or _error_text(exc, output)
+        status, error = Status.FAILED, error or _error_text(exc, output)
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
@@ -679,9 +714,9 @@ def _wait_all(runner: _Runner, tasks: list[Task], run_dir: Path,
         try:
             result = TaskResult(**fut.result())
         except Exception as exc:  # a worker died: the task failed, the run goes on
-            result = TaskResult(task.key, task.stage, task.account_id, "failed", 0.0,
+            result = TaskResult(task.key, task.stage, task.account_id, Status.FAILED, 0.0,
                                 _error_text(exc), task.output, task.html)
-        if result.status == "done":
+        if result.status is Status.DONE:
             result = _mark_done(run_dir, task, result)
         results.append(result)
         progress(result)
@@ -710,7 +745,7 @@ class _Progress:
     def __call__(self, result: TaskResult) -> None:
         if self.bar is not None:
             self.bar.update(1)
-            if result.status == "failed":
+            if result.status is Status.FAILED:
                 self.bar.write(visible_controls(_("failed: {key}: {error}").format(
                     key=result.key, error=result.error)))
 
@@ -888,13 +923,12 @@ def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequen
                 notebook_root: Path, stages: Sequence[Stage], started: float) -> RunSummary:
     data_digest = _tree_digest(portfolio_path, skip=run_dir)
     code_digest = _kamkit_digest()
-    by_scope = {s: [st for st in stages if st.scope == s] for s in ("portfolio", "account",
-                                                                     "review")}
+    by_scope = {s: [st for st in stages if st.scope is s] for s in Scope}
     summary = RunSummary(run_dir, names=dict(zip(data.accounts["account_id"],
                                                  data.accounts["name"], strict=True)))
     progress = _Progress(quiet)
 
-    def plan(scope: str, ids: Sequence[str] = (), upstream: Sequence[str] = ()) -> list[Task]:
+    def plan(scope: Scope, ids: Sequence[str] = (), upstream: Sequence[str] = ()) -> list[Task]:
         return plan_tasks(portfolio_path, run_dir, by_scope[scope], notebook_root, ids,
                           language, data_digest, code_digest, upstream)
 
@@ -902,13 +936,13 @@ def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequen
         todo, skipped = [], []
         for t in tasks:
             if not force and _is_done(run_dir, t):
-                skipped.append(TaskResult(t.key, t.stage, t.account_id, "skipped",
+                skipped.append(TaskResult(t.key, t.stage, t.account_id, Status.SKIPPED,
                                           output=t.output, html=t.html))
             else:
                 todo.append(t)
         return todo, skipped
 
-    first = plan("portfolio")
+    first = plan(Scope.PORTFOLIO)
     todo, skipped = split(first)
     summary.results += skipped
     progress.start(len(todo))
@@ -921,7 +955,7 @@ def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequen
             if accounts:
                 # The accounts are given: the per-account notebooks need nothing from the
                 # identification notebook, so they all run side by side with it.
-                per_account = plan("account", list(accounts))
+                per_account = plan(Scope.ACCOUNT, list(accounts))
                 more, skipped = split(per_account)
                 summary.results += skipped
                 progress.add(len(more))
@@ -930,16 +964,16 @@ def _run_locked(data: Any, portfolio_path: Path, run_dir: Path, accounts: Sequen
             else:
                 if todo:
                     summary.results += _wait_all(runner, todo, run_dir, progress)
-                if any(r.status == "failed" for r in summary.results):
+                if any(r.status is Status.FAILED for r in summary.results):
                     return _finish(summary, started, data, run_dir, language)
-                ids = _selected_accounts(run_dir, data) if by_scope["portfolio"] else []
-                per_account = plan("account", ids)
+                ids = _selected_accounts(run_dir, data) if by_scope[Scope.PORTFOLIO] else []
+                per_account = plan(Scope.ACCOUNT, ids)
                 todo, skipped = split(per_account)
                 summary.results += skipped
                 progress.add(len(todo))
                 if todo:
                     summary.results += _wait_all(runner, todo, run_dir, progress)
-            review = plan("review", upstream=[t.digest for t in first + per_account])
+            review = plan(Scope.REVIEW, upstream=[t.digest for t in first + per_account])
             todo, skipped = split(review)
             summary.results += skipped
             progress.add(len(todo))

@@ -40,6 +40,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from kamkit.exceptions import KamkitError
+
 __all__ = ["ForkServer", "ForkClient", "ForkServerUnavailable", "kernel_manager",
            "running_kernel", "fork_supported", "die_with_parent", "safe_environment",
            "DEFAULT_PRELOAD"]
@@ -121,7 +123,7 @@ def die_with_parent(sig: int = signal.SIGKILL, parent: int | None = None) -> boo
     return True
 
 
-class ForkServerUnavailable(RuntimeError):
+class ForkServerUnavailable(KamkitError, RuntimeError):
     """The fork server cannot be used here (platform, start failure); use plain kernels."""
 
 

@@ -43,7 +43,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec
 
-from kamkit.exceptions import UnknownAccountError
+from kamkit.data.portfolio import Portfolio
+from kamkit.exceptions import KamkitError, UnknownAccountError
 from kamkit.text.i18n import (
     LANGUAGES,
     N_,
@@ -165,7 +166,7 @@ def invalid(message: str, hint: str = "") -> CheckResult:
     return CheckResult("invalid", message, hint)
 
 
-class AnswerError(Exception):
+class AnswerError(KamkitError):
     """An answer that cannot be read; :func:`self_check` turns it into ``invalid``.
 
     Parameters
@@ -490,7 +491,7 @@ def is_none(answer: object) -> bool:
     return isinstance(answer, str) and _fold(answer) in NONE_WORDS
 
 
-def read_account(answer: object, portfolio) -> str:  # noqa: ANN001 - Portfolio
+def read_account(answer: object, portfolio: Portfolio) -> str:  # noqa: ANN001 - Portfolio
     """The account an answer names: its id (any case) or a part of its name.
 
     Raises :class:`AnswerError` with close matches when no account, or more than one,
@@ -522,7 +523,7 @@ def read_account(answer: object, portfolio) -> str:  # noqa: ANN001 - Portfolio
                           hint) from None
 
 
-def read_accounts(answer: object, portfolio) -> list[str]:  # noqa: ANN001 - Portfolio
+def read_accounts(answer: object, portfolio: Portfolio) -> list[str]:  # noqa: ANN001 - Portfolio
     """Several accounts: a list of ids or names, or one text with commas between them.
 
     ``"none"`` (or an empty list) is no account at all. Each account is read with
