@@ -46,7 +46,7 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(target: str | Path, write: Callable[[Path], object]) -> Path:
     """Write ``target`` through a temporary file in the same folder, then rename it.
 
     Parameters

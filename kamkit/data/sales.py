@@ -8,10 +8,15 @@ notes are ordinary signed lines, so every sum below is net of them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from kamkit._fast import codes
+
+if TYPE_CHECKING:  # kamkit.data.portfolio imports this module
+    from kamkit.data.portfolio import Portfolio
 
 __all__ = ["period", "sales_by_account", "sales_by_year", "year_label", "year_offset",
            "year_offsets", "years_back", "yearly", "gross_margin_rate"]
@@ -269,7 +274,7 @@ def years_back(as_of: pd.Timestamp, oldest: pd.Timestamp | None) -> int:
     return years
 
 
-def yearly(portfolio, years: int = 3) -> pd.DataFrame:
+def yearly(portfolio: Portfolio, years: int = 3) -> pd.DataFrame:
     """:func:`sales_by_year` by account for a portfolio, with or without its lines.
 
     A portfolio loaded with ``lines=False`` (:func:`kamkit.load`) kept only its sales by

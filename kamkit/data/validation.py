@@ -55,7 +55,7 @@ from kamkit.data.schema import (
 from kamkit.text.i18n import N_, _, format_number, ngettext
 
 __all__ = ["Location", "Problem", "ValidationReport", "type_tables", "sign_rule_breaches",
-           "MAX_ROWS_SHOWN"]
+           "is_blank", "MAX_ROWS_SHOWN"]
 
 Severity = Literal["error", "warning", "notice"]
 #: Parameters whose values are messages (schema texts), translated when a problem is
@@ -1109,3 +1109,16 @@ def _check_action_goals(tables, raw_by_name, problems) -> None:
         checker.problem("error", "goal_of_other_account", "goal_id", other,
                         N_("a goal of the action's own account (goals, column "
                            "account_id)"), found, width=120)
+
+
+def is_blank(value: object) -> bool:
+    """Whether a cell holds nothing: None, a missing value (NA, NaT, NaN) or white space.
+
+    >>> [is_blank(v) for v in (None, float("nan"), "  ", 0, "x")]
+    [True, True, True, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and value != value:  # NaN
+        return True
+    return isinstance(value, str) and not value.strip()

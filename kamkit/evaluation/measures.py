@@ -152,7 +152,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import period, year_label
+from kamkit.data.validation import is_blank
 from kamkit.exceptions import ParameterError
 from kamkit.identification.selection import (
     _whole,  # whole-number parameters, checked as stage 1 does
@@ -364,17 +366,10 @@ register_fields({
 # Small helpers
 
 
-def _blank(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
 
 def _num(value: Any) -> float:
     """A float, NaN for anything missing."""
-    return float("nan") if _blank(value) else float(value)
+    return float("nan") if is_blank(value) else float(value)
 
 
 def _real(name: str, value: object, low: float | None = None, high: float | None = None,
@@ -430,7 +425,7 @@ def previous_as_of(as_of: pd.Timestamp | str, months: int = DEFAULT_PERIOD_MONTH
     return pd.Timestamp(earlier)
 
 
-def portfolio_at(portfolio, as_of: pd.Timestamp | str):
+def portfolio_at(portfolio: Portfolio, as_of: pd.Timestamp | str):
     """The portfolio as its data stood on an earlier day: what was known then.
 
     Sales, feedback, needs and the dates of contacts and reviews after ``as_of`` are
@@ -525,7 +520,7 @@ def portfolio_at(portfolio, as_of: pd.Timestamp | str):
 # Financial measures
 
 
-def financial_trend(portfolio, account_id: str, *, years: int = _YEARS) -> pd.DataFrame:
+def financial_trend(portfolio: Portfolio, account_id: str, *, years: int = _YEARS) -> pd.DataFrame:
     """Revenue, gross margin and the margin discounts take, per rolling year.
 
     Parameters
@@ -610,7 +605,7 @@ def revenue_cagr(trend: pd.DataFrame) -> float:
     return round((max(values[-1], 0.0) / values[0]) ** (1.0 / (len(values) - 1)) - 1.0, 12)
 
 
-def wallet_trend(portfolio, account_id: str) -> pd.DataFrame:
+def wallet_trend(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """Our share of the customer's wallet per wallet year, and its change.
 
     Read from :func:`kamkit.needs.dossier.share_of_wallet` (our revenue over the customer's
@@ -825,7 +820,7 @@ def nps_score(answers: Iterable[object]) -> float:
     >>> nps_score([])
     nan
     """
-    values = [float(a) for a in answers if not _blank(a)]
+    values = [float(a) for a in answers if not is_blank(a)]
     if not values:
         return float("nan")
     if any(v < 0 or v > 10 for v in values):
@@ -835,7 +830,7 @@ def nps_score(answers: Iterable[object]) -> float:
     return 100.0 * (promoters - detractors) / len(values)
 
 
-def feedback_history(portfolio, account_id: str) -> pd.DataFrame:
+def feedback_history(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """The account's feedback, oldest first: every answer with its comment.
 
     Returns
@@ -860,7 +855,7 @@ def feedback_history(portfolio, account_id: str) -> pd.DataFrame:
     return fb.sort_values("date", kind="stable")[columns].reset_index(drop=True)
 
 
-def feedback_trend(portfolio, account_id: str, *, years: int = _YEARS) -> pd.DataFrame:
+def feedback_trend(portfolio: Portfolio, account_id: str, *, years: int = _YEARS) -> pd.DataFrame:
     """Satisfaction, NPS and referrals per rolling year (the same years as sales).
 
     Returns
@@ -955,7 +950,7 @@ class RelationshipDepth:
             target=self.target_departments, n=self.strong_contacts, total=self.contacts)
 
 
-def relationship_depth(portfolio, account_id: str, *, thresholds: Any = None,
+def relationship_depth(portfolio: Portfolio, account_id: str, *, thresholds: Any = None,
                        target_departments: int = TARGET_DEPARTMENTS) -> RelationshipDepth:
     """The depth of relationship index: levels and departments reached with strong ties.
 
@@ -1021,7 +1016,7 @@ def relationship_depth(portfolio, account_id: str, *, thresholds: Any = None,
                              by_level=dmu.by_level)
 
 
-def retention(portfolio, account_ids: Iterable[str] | None = None, *,
+def retention(portfolio: Portfolio, account_ids: Iterable[str] | None = None, *,
               years: int = _YEARS) -> pd.DataFrame:
     """Retention year over year: of the accounts buying in a year, how many still buy.
 
@@ -1078,12 +1073,12 @@ def retention(portfolio, account_ids: Iterable[str] | None = None, *,
 
 
 def _time_elapsed(start: Any, deadline: Any, as_of: pd.Timestamp) -> float:
-    if _blank(deadline):
+    if is_blank(deadline):
         return float("nan")
     deadline = pd.Timestamp(deadline)
     if deadline <= as_of:
         return 1.0
-    if _blank(start):
+    if is_blank(start):
         return float("nan")
     start = pd.Timestamp(start)
     if start >= as_of:
@@ -1091,7 +1086,8 @@ def _time_elapsed(start: Any, deadline: Any, as_of: pd.Timestamp) -> float:
     return float((as_of - start).days) / float((deadline - start).days)
 
 
-def goal_attainment(portfolio, account_id: str, *, thresholds: Any = None) -> pd.DataFrame:
+def goal_attainment(portfolio: Portfolio, account_id: str, *,
+                    thresholds: Any = None) -> pd.DataFrame:
     """How far each goal of the plan has come, against its baseline, target and dates.
 
     The latest value comes from :func:`kamkit.plan.account_plan.plan_kpis` (``measured_by`` says
@@ -1196,7 +1192,7 @@ def goal_attainment(portfolio, account_id: str, *, thresholds: Any = None) -> pd
                          "start": "datetime64[ns]", "deadline": "datetime64[ns]"})
 
 
-def action_delivery(portfolio, account_id: str) -> pd.DataFrame:
+def action_delivery(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """Whether each action of the plan was delivered on time, relative to ``as_of``.
 
     ``delivery`` is ``on_time`` (done by its due date), ``done`` (done, without the date
@@ -1229,7 +1225,7 @@ def action_delivery(portfolio, account_id: str) -> pd.DataFrame:
             delivery.append("cancelled")
             late.append(0)
         elif r["status"] == "done":
-            if _blank(r["done_date"]):
+            if is_blank(r["done_date"]):
                 delivery.append("done")
                 late.append(0)
             else:
@@ -1246,7 +1242,7 @@ def action_delivery(portfolio, account_id: str) -> pd.DataFrame:
                     days_late=pd.Series(late, index=a.index, dtype="int64"))
 
 
-def milestone_slippage(portfolio, account_id: str) -> pd.DataFrame:
+def milestone_slippage(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """The plan's milestone actions and how many days each has slipped.
 
     ``slip_days``: for a reached milestone, its finish date minus its due date (below 0 =
@@ -1275,7 +1271,7 @@ def milestone_slippage(portfolio, account_id: str) -> pd.DataFrame:
     slips = []
     for r in m.to_dict(orient="records"):
         due = pd.Timestamp(r["due"])
-        if r["status"] == "done" and not _blank(r["done_date"]):
+        if r["status"] == "done" and not is_blank(r["done_date"]):
             slips.append(float((pd.Timestamp(r["done_date"]) - due).days))
         elif r["status"] not in ("done", "cancelled") and due < as_of:
             slips.append(float((as_of - due).days))
@@ -1616,13 +1612,13 @@ class _Measures:
     evidence: dict[str, str]
 
 
-def _discounts_recorded(portfolio) -> bool:
+def _discounts_recorded(portfolio: Portfolio) -> bool:
     """Whether any line of the portfolio records a discount (else the column was empty)."""
     tx = portfolio.transactions
     return "discount" in tx.columns and bool((tx["discount"].fillna(0.0) != 0).any())
 
 
-def _measure(portfolio, key: str, *, years: int, dossier_thresholds: Any,
+def _measure(portfolio: Portfolio, key: str, *, years: int, dossier_thresholds: Any,
              smart_thresholds: Any, target_departments: int,
              discounts_recorded: bool) -> _Measures:
     from kamkit.needs.dossier import relationship
@@ -1980,7 +1976,7 @@ _GAP_TEXTS = {
 }
 
 
-def _gaps(portfolio, key: str, m: _Measures) -> tuple[Gap, ...]:
+def _gaps(portfolio: Portfolio, key: str, m: _Measures) -> tuple[Gap, ...]:
     gaps: list[str] = []
     if int((m.financial["revenue"] != 0).sum()) <= 1 and "revenue_growth" not in m.values:
         gaps.append("one_year")
@@ -2003,7 +1999,7 @@ def _gaps(portfolio, key: str, m: _Measures) -> tuple[Gap, ...]:
     return tuple(Gap(code, _(_GAP_TEXTS[code])) for code in dict.fromkeys(gaps))
 
 
-def evaluate(portfolio, account_id: str, *, weights: Mapping[str, float] | None = None,
+def evaluate(portfolio: Portfolio, account_id: str, *, weights: Mapping[str, float] | None = None,
              scenarios: Mapping[str, Mapping[str, float]] | Iterable[Scenario] | None = None,
              period_months: int = DEFAULT_PERIOD_MONTHS,
              bands: Mapping[str, float] | None = None, thresholds: Any = None,

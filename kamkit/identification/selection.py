@@ -89,6 +89,7 @@ import numpy as np
 import pandas as pd
 
 from kamkit._fast import codes
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import yearly
 from kamkit.data.schema import LADDER_STEPS, RELATIONSHIP_STAGES, SCHEMAS
 from kamkit.exceptions import ParameterError
@@ -320,7 +321,7 @@ def _extra_numbers(accounts: pd.DataFrame) -> dict[str, pd.Series]:
     return out
 
 
-def available_criteria(portfolio) -> dict[str, Criterion]:
+def available_criteria(portfolio: Portfolio) -> dict[str, Criterion]:
     """Every criterion this portfolio can be scored on: the built-in ones and extras.
 
     Extras are the accounts table's own numeric columns ``employees`` and
@@ -354,7 +355,7 @@ def available_criteria(portfolio) -> dict[str, Criterion]:
     return out
 
 
-def _opportunity_values(portfolio, ids: pd.Index) -> pd.Series:
+def _opportunity_values(portfolio: Portfolio, ids: pd.Index) -> pd.Series:
     """Weighted opportunity in year three, by :func:`kamkit.needs.dossier.size_of_opportunity`."""
     from kamkit.needs.dossier import size_of_opportunity
 
@@ -382,7 +383,7 @@ def _per_account(ids: pd.Index, keys: pd.Series, *columns: pd.Series, fill: floa
     return out
 
 
-def _wallet_values(portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
+def _wallet_values(portfolio: Portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
                    ) -> tuple[pd.Series, pd.Series]:
     """Our share of wallet and the headroom in each account's latest wallet year, as
     :func:`kamkit.needs.dossier.share_of_wallet` computes them (for all accounts at once, with
@@ -404,7 +405,7 @@ def _wallet_values(portfolio, ids: pd.Index, sales: pd.DataFrame | None = None
     return pd.Series(share, index=ids), pd.Series(headroom, index=ids)
 
 
-def criterion_values(portfolio, criteria: Sequence[str] | None = None) -> pd.DataFrame:
+def criterion_values(portfolio: Portfolio, criteria: Sequence[str] | None = None) -> pd.DataFrame:
     """Raw values of the criteria for every account, before scoring.
 
     Parameters
@@ -637,7 +638,7 @@ def _whole(name: str, value: object, low: int, high: int | None = None) -> int:
     return number
 
 
-def key_account_cap(portfolio, max_key: int | None = None,
+def key_account_cap(portfolio: Portfolio, max_key: int | None = None,
                     key_account_managers: int | None = None,
                     accounts_per_manager: int = DEFAULT_PER_MANAGER) -> int:
     """The largest number of key accounts: ``max_key``, or managers x accounts each.
@@ -682,7 +683,7 @@ def key_account_cap(portfolio, max_key: int | None = None,
     return _whole("key_account_managers", managers, 1) * per
 
 
-def _overrides(portfolio, name: str, value: Mapping[str, str] | None) -> dict[str, str]:
+def _overrides(portfolio: Portfolio, name: str, value: Mapping[str, str] | None) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -845,7 +846,7 @@ def _select(score: np.ndarray, forced_in: np.ndarray, blocked: np.ndarray, cap: 
     return selected
 
 
-def _basis(portfolio) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Criterion]]:
+def _basis(portfolio: Portfolio) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Criterion]]:
     available = available_criteria(portfolio)
     values = criterion_values(portfolio, list(available))
     accounts = portfolio.accounts.set_index("account_id").reindex(values.index)
@@ -857,7 +858,7 @@ def _basis(portfolio) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Criterion]]
     return values, info, available
 
 
-def identify(portfolio, weights: Mapping[str, float] | None = None, *,
+def identify(portfolio: Portfolio, weights: Mapping[str, float] | None = None, *,
              max_key: int | None = None, key_account_managers: int | None = None,
              accounts_per_manager: int = DEFAULT_PER_MANAGER,
              min_score: float = DEFAULT_MIN_SCORE,
@@ -910,7 +911,8 @@ def identify(portfolio, weights: Mapping[str, float] | None = None, *,
                    force_in=force_in, force_out=force_out)
 
 
-def reweigh(result: Identification, portfolio, weights: Mapping[str, float] | None = None,
+def reweigh(result: Identification, portfolio: Portfolio,
+            weights: Mapping[str, float] | None = None,
             **selection) -> Identification:
     """:func:`identify` again with other weights or selection rules, reusing the values.
 
@@ -944,7 +946,8 @@ def reweigh(result: Identification, portfolio, weights: Mapping[str, float] | No
 
 
 def _decide(values: pd.DataFrame, info: pd.DataFrame, available: dict[str, Criterion],
-            portfolio, weights: Mapping[str, float] | None, *, max_key: int | None = None,
+            portfolio: Portfolio, weights: Mapping[str, float] | None, *,
+            max_key: int | None = None,
             key_account_managers: int | None = None,
             accounts_per_manager: int = DEFAULT_PER_MANAGER,
             min_score: float = DEFAULT_MIN_SCORE,
@@ -1299,7 +1302,7 @@ def ranking(result: Identification, top: int | None = None) -> pd.DataFrame:
 # Portfolio views
 
 
-def concentration(portfolio) -> pd.DataFrame:
+def concentration(portfolio: Portfolio) -> pd.DataFrame:
     """The concentration (Pareto) curve of the last twelve months' revenue, with ABC classes.
 
     Accounts are sorted by revenue, largest first (ties by id); an account whose net

@@ -23,7 +23,6 @@ Rules and thresholds are parameters (:class:`Thresholds`) with documented defaul
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -34,8 +33,10 @@ import numpy as np
 import pandas as pd
 
 from kamkit._fast import codes
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_year, year_label, yearly
 from kamkit.data.schema import CONTACT_LEVELS
+from kamkit.data.validation import is_blank
 from kamkit.exceptions import ParameterError
 from kamkit.reports.present import Field, register_fields, register_values, value_label
 from kamkit.text.i18n import (
@@ -283,22 +284,15 @@ def _join(items: Sequence[str]) -> str:
     return format_list(items, locale=check_language(None))
 
 
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
 
 def _scalar(value: object) -> Any:
     """A plain Python value (None for missing) from a pandas cell."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value
     if hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     return value
 
 
@@ -314,7 +308,7 @@ def _float(value: object) -> float:
 
 def _split_names(text: object) -> tuple[str, ...]:
     """Suppliers written as 'A; B' (or one per line); commas stay, names contain them."""
-    if _blank(text):
+    if is_blank(text):
         return ()
     parts = str(text).replace("\n", ";").split(";")
     return tuple(p.strip() for p in parts if p.strip())
@@ -334,7 +328,7 @@ _SOW_COLUMNS = ["year", "label", "party", "share", "threat", "wallet_spend", "ou
 _SIZE_COLUMNS = ["horizon", "opportunities", "pipeline", "weighted"]
 
 
-def share_of_wallet(portfolio, account_id: str | None = None) -> pd.DataFrame:
+def share_of_wallet(portfolio: Portfolio, account_id: str | None = None) -> pd.DataFrame:
     """Who gets the customer's spend in our categories, year by year.
 
     Our share is measured: our net revenue in the year divided by the customer's total
@@ -434,7 +428,7 @@ def _wallet_shares(wallet: pd.DataFrame, sales: Callable[[int], pd.DataFrame],
     return out[columns].reset_index(drop=True)
 
 
-def size_of_opportunity(portfolio, account_id: str | None = None) -> pd.DataFrame:
+def size_of_opportunity(portfolio: Portfolio, account_id: str | None = None) -> pd.DataFrame:
     """Possible annual revenue from an account's opportunities, next year and at 3 and 5.
 
     Each opportunity states the annual revenue it would bring in year 1, 3 and 5 and
@@ -567,12 +561,12 @@ class GeneralInformation:
 
         shown = table(self.profile, currency=currency).iloc[0]
         raw = self.profile.iloc[0]
-        keep = [not _blank(raw[c]) for c in _PROFILE]
+        keep = [not is_blank(raw[c]) for c in _PROFILE]
         return pd.DataFrame({"fact": [str(k) for k in shown.index[keep]],
                              "value": [str(v) for v in shown.to_numpy()[keep]]})
 
 
-def general_information(portfolio, account_id: str) -> GeneralInformation:
+def general_information(portfolio: Portfolio, account_id: str) -> GeneralInformation:
     """Section 1 of the dossier: the customer as the accounts table describes it.
 
     Parameters
@@ -684,7 +678,7 @@ class Relationship:
     ladder_step: str | None = None
 
 
-def _history_years(portfolio, years: int) -> int:
+def _history_years(portfolio: Portfolio, years: int) -> int:
     """How many rolling years to show: ``years``, fewer when the data starts later."""
     dates = portfolio.transactions["date"]
     if dates.empty:
@@ -696,7 +690,7 @@ def _history_years(portfolio, years: int) -> int:
     return shown
 
 
-def relationship(portfolio, account_id: str, *, years: int = 5,
+def relationship(portfolio: Portfolio, account_id: str, *, years: int = 5,
                  thresholds: Thresholds | Mapping[str, Any] | None = None) -> Relationship:
     """Section 2 of the dossier: history, revenue, margin, our people and the wallet.
 
@@ -842,7 +836,7 @@ class PeerGroup:
         return text.format(n=format_number(n), value=_isolate(self.value))
 
 
-def _line_revenue_12m(portfolio) -> pd.DataFrame:
+def _line_revenue_12m(portfolio: Portfolio) -> pd.DataFrame:
     """Net revenue of the last twelve months per account (rows) and product line."""
     t = portfolio.transactions
     start, end = period(portfolio.as_of)
@@ -852,7 +846,7 @@ def _line_revenue_12m(portfolio) -> pd.DataFrame:
                               aggfunc="sum", fill_value=0.0, observed=True, sort=True)
 
 
-def peer_group(portfolio, account_id: str, *, min_peers: int = 5) -> PeerGroup:
+def peer_group(portfolio: Portfolio, account_id: str, *, min_peers: int = 5) -> PeerGroup:
     """The customers comparable to ``account_id``, for whitespace analysis.
 
     The rule, narrowest first: customers of the **same segment** (the organisation's
@@ -884,14 +878,14 @@ def peer_group(portfolio, account_id: str, *, min_peers: int = 5) -> PeerGroup:
     return _peer_group(portfolio, key, min_peers, _line_revenue_12m(portfolio))
 
 
-def _peer_group(portfolio, key: str, min_peers: int, lines: pd.DataFrame) -> PeerGroup:
+def _peer_group(portfolio: Portfolio, key: str, min_peers: int, lines: pd.DataFrame) -> PeerGroup:
     active = set(lines.index[lines.sum(axis=1) > 0]) - {key}
     accounts = portfolio.accounts.set_index("account_id")
     for basis in ("segment", "industry"):
         if basis not in accounts.columns:
             continue
         value = accounts.at[key, basis]
-        if _blank(value):
+        if is_blank(value):
             continue
         same = accounts.index[(accounts[basis] == value).fillna(False).to_numpy()]
         peers = sorted(active & set(same))
@@ -904,7 +898,7 @@ _WHITESPACE = ["product_line", "peers", "peers_buying", "penetration", "median_r
                "mean_revenue", "median_share", "indicative_value"]
 
 
-def whitespace(portfolio, account_id: str, *,
+def whitespace(portfolio: Portfolio, account_id: str, *,
                thresholds: Thresholds | Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Product lines comparable customers buy and this account does not.
 
@@ -1011,7 +1005,7 @@ class Opportunity:
                                                  strict=True)}
 
 
-def opportunity(portfolio, account_id: str, *,
+def opportunity(portfolio: Portfolio, account_id: str, *,
                 thresholds: Thresholds | Mapping[str, Any] | None = None) -> Opportunity:
     """The size of opportunity next year, in year three and five, and the whitespace.
 
@@ -1101,7 +1095,7 @@ class DecisionMakingUnit:
         return self.contacts.empty
 
 
-def decision_making_unit(portfolio, account_id: str, *,
+def decision_making_unit(portfolio: Portfolio, account_id: str, *,
                          thresholds: Thresholds | Mapping[str, Any] | None = None
                          ) -> DecisionMakingUnit:
     """Section 3 of the dossier: the decision-making unit and our coverage of it.
@@ -1226,7 +1220,7 @@ class Competition:
         return rivals[rivals["share"] > self.our_share].reset_index(drop=True)
 
 
-def competition(portfolio, account_id: str) -> Competition:
+def competition(portfolio: Portfolio, account_id: str) -> Competition:
     """Section 4 of the dossier: competitors and the split of the customer's wallet.
 
     Parameters
@@ -1326,7 +1320,7 @@ class Needs:
 register_fields({"needs": Field(N_("Needs"), "int")})
 
 
-def needs(portfolio, account_id: str) -> Needs:
+def needs(portfolio: Portfolio, account_id: str) -> Needs:
     """The customer's needs and pain points, by priority, and its SWOT.
 
     Parameters
@@ -1507,7 +1501,7 @@ class Freshness:
         }, columns=["section", "gap", "why"])
 
 
-def freshness(portfolio, account_id: str, *,
+def freshness(portfolio: Portfolio, account_id: str, *,
               thresholds: Thresholds | Mapping[str, Any] | None = None) -> Freshness:
     """When the dossier was last reviewed, whether that breaks the three-month rule,
     and which parts of it have no data at all.
@@ -1548,7 +1542,7 @@ def freshness(portfolio, account_id: str, *,
         age = int((as_of - review).days)
         stale = bool(review < as_of - pd.DateOffset(months=limits.review_months))
     missing = []
-    if all(_blank(info.get(c)) for c in ("description", "decision_process", "employees",
+    if all(is_blank(info.get(c)) for c in ("description", "decision_process", "employees",
                                            "annual_revenue")):
         missing.append(MissingSection("profile"))
     for code, (table, *_rest) in _MISSING.items():
@@ -1625,7 +1619,7 @@ class Flag:
 
 def _who(person: Mapping[str, Any]) -> str:
     name = _isolate(person["name"])
-    if _blank(person.get("title")):
+    if is_blank(person.get("title")):
         return name
     return _("{name} ({title})").format(name=name, title=_isolate(person["title"]))
 
@@ -1795,7 +1789,7 @@ def _raise_flags(dmu: DecisionMakingUnit, comp: Competition, needs_: Needs,
     return tuple(sorted(flags, key=lambda f: order[f.code]))
 
 
-def relationship_flags(portfolio, account_id: str, *,
+def relationship_flags(portfolio: Portfolio, account_id: str, *,
                        thresholds: Thresholds | Mapping[str, Any] | None = None
                        ) -> tuple[Flag, ...]:
     """The relationship risks of an account, each with the evidence that raised it.
@@ -2024,7 +2018,7 @@ class Dossier:
         return "\n".join(lines)
 
 
-def account_dossier(portfolio, account_id: str, *,
+def account_dossier(portfolio: Portfolio, account_id: str, *,
                     thresholds: Thresholds | Mapping[str, Any] | None = None,
                     years: int = 5) -> Dossier:
     """Build the dossier of one account: stage 2 of the KAM method.

@@ -78,7 +78,9 @@ from typing import Any
 
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_account
+from kamkit.data.validation import is_blank
 from kamkit.exceptions import ParameterError
 from kamkit.plan.ladder import MOVES as LADDER_MOVES
 from kamkit.plan.smart import SmartThresholds, our_share, same_scope, smart_check
@@ -223,13 +225,6 @@ register_values({
 })
 
 
-def _blank(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    return isinstance(value, str) and not value.strip()
-
 
 def _pattern(word: str) -> str:
     """``stem*`` matches words it begins, ``*-suffix`` words it ends; others whole words."""
@@ -286,12 +281,12 @@ def classify_move(goal: Any, *, needs: pd.DataFrame | None = None,
     'expand'
     """
     get = goal.get if hasattr(goal, "get") else (lambda k, d=None: getattr(goal, k, d))
-    metric = None if _blank(get("metric")) else str(get("metric"))
-    text = "" if _blank(get("goal")) else str(get("goal"))
-    link = None if _blank(get("linked_to")) else str(get("linked_to"))
-    baseline = None if _blank(get("baseline")) else float(get("baseline"))
-    target = None if _blank(get("target")) else float(get("target"))
-    scope = None if _blank(get("scope")) else str(get("scope"))
+    metric = None if is_blank(get("metric")) else str(get("metric"))
+    text = "" if is_blank(get("goal")) else str(get("goal"))
+    link = None if is_blank(get("linked_to")) else str(get("linked_to"))
+    baseline = None if is_blank(get("baseline")) else float(get("baseline"))
+    target = None if is_blank(get("target")) else float(get("target"))
+    scope = None if is_blank(get("scope")) else str(get("scope"))
     need_kind = opp_kind = None
     if link and needs is not None and len(needs):
         hit = needs[needs["need_id"] == link]
@@ -323,13 +318,13 @@ def classify_move(goal: Any, *, needs: pd.DataFrame | None = None,
     return None, _("it names no metric: too vague to classify")
 
 
-def _lines_before(portfolio, account_id: str, start: pd.Timestamp) -> list[str]:
+def _lines_before(portfolio: Portfolio, account_id: str, start: pd.Timestamp) -> list[str]:
     tx = portfolio.table_for("transactions", account_id)
     window = tx[(tx["date"] > start - pd.DateOffset(months=12)) & (tx["date"] <= start)]
     return sorted(set(window.loc[window["revenue"] > 0, "product_line"].dropna().astype(str)))
 
 
-def plan_goals(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
+def plan_goals(portfolio: Portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
                ) -> pd.DataFrame:
     """The plan's goals: move, SMART verdict, actions and budget per goal.
 
@@ -371,11 +366,11 @@ def plan_goals(portfolio, account_id: str, *, thresholds: SmartThresholds | None
     rows = []
     for i, goal in enumerate(goals.to_dict(orient="records")):
         given = goal.get("move")
-        if not _blank(given):
+        if not is_blank(given):
             move, source, reason = str(given), "given", _("set in the plan")
         else:
             start = goal.get("start")
-            start = portfolio.as_of if _blank(start) else pd.Timestamp(start)
+            start = portfolio.as_of if is_blank(start) else pd.Timestamp(start)
             move, reason = classify_move(goal, needs=needs, opportunities=opps,
                                          lines_bought=_lines_before(portfolio, key, start))
             source = "rule"
@@ -411,7 +406,7 @@ def _ladder_moves(text: str) -> list[str]:
             if _words_at_start(text, words)]
 
 
-def plan_actions(portfolio, account_id: str) -> pd.DataFrame:
+def plan_actions(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """The plan's actions, with overdue days and the ladder moves each one makes.
 
     An action is **overdue** when its due date lies before ``as_of`` and it is neither
@@ -443,7 +438,7 @@ def plan_actions(portfolio, account_id: str) -> pd.DataFrame:
     overdue = (a["due"] < as_of) & ~a["status"].isin(_CLOSED)
     a["overdue"] = overdue.astype(bool)
     a["days_overdue"] = ((as_of - a["due"]).dt.days.where(overdue, 0)).astype("int64")
-    moves = [_ladder_moves(f"{x} {s if not _blank(s) else ''}")
+    moves = [_ladder_moves(f"{x} {s if not is_blank(s) else ''}")
              for x, s in zip(a["action"], a["strategy"], strict=True)]
     a["climbing"] = [", ".join(m) for m in moves]
     a["ladder"] = ["; ".join(value_label(code) for code in m) for m in moves]
@@ -452,7 +447,7 @@ def plan_actions(portfolio, account_id: str) -> pd.DataFrame:
                          ).reset_index(drop=True)
 
 
-def responsibility_matrix(portfolio, account_id: str) -> pd.DataFrame:
+def responsibility_matrix(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """Departments x goals: how many actions each department carries for each goal.
 
     Returns
@@ -488,7 +483,7 @@ def responsibility_matrix(portfolio, account_id: str) -> pd.DataFrame:
     return matrix
 
 
-def plan_milestones(portfolio, account_id: str) -> pd.DataFrame:
+def plan_milestones(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """The dates the plan can be checked against: milestone actions and goal deadlines.
 
     Returns
@@ -512,13 +507,13 @@ def plan_milestones(portfolio, account_id: str) -> pd.DataFrame:
     a = portfolio.table_for("actions", key)
     for r in a[a["milestone"].fillna(False).astype(bool)].to_dict(orient="records"):
         done = r["status"] == "done"
-        rows.append({"date": r["done_date"] if done and not _blank(r["done_date"]) else r["due"],
+        rows.append({"date": r["done_date"] if done and not is_blank(r["done_date"]) else r["due"],
                      "milestone_kind": "action_milestone", "ref": r["action_id"],
                      "what": r["action"], "department": r["department"],
                      "status": r["status"],
                      "overdue": bool(r["due"] < as_of and r["status"] not in _CLOSED)})
     for r in portfolio.table_for("goals", key).to_dict(orient="records"):
-        if _blank(r["deadline"]):
+        if is_blank(r["deadline"]):
             continue
         rows.append({"date": r["deadline"], "milestone_kind": "goal_deadline",
                      "ref": r["goal_id"], "what": r["goal"], "department": None,
@@ -529,7 +524,7 @@ def plan_milestones(portfolio, account_id: str) -> pd.DataFrame:
     return frame.sort_values(["date", "ref"], kind="stable").reset_index(drop=True)
 
 
-def plan_kpis(portfolio, account_id: str) -> pd.DataFrame:
+def plan_kpis(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """The measure (KPI) of each goal, where it comes from, and its latest value.
 
     Revenue, volume and margin are measured from the transactions (the scope's last
@@ -559,8 +554,8 @@ def plan_kpis(portfolio, account_id: str) -> pd.DataFrame:
     last = tx[(tx["date"] > start) & (tx["date"] <= end)]
     rows = []
     for g in goals.to_dict(orient="records"):
-        metric = None if _blank(g["metric"]) else str(g["metric"])
-        scope = None if _blank(g["scope"]) else str(g["scope"])
+        metric = None if is_blank(g["metric"]) else str(g["metric"])
+        scope = None if is_blank(g["scope"]) else str(g["scope"])
         current, source = None, None
         rows_scope = last
         if scope:
@@ -579,7 +574,7 @@ def plan_kpis(portfolio, account_id: str) -> pd.DataFrame:
         elif metric == "share_of_wallet":
             current = our_share(portfolio, key)
             source = "wallet" if current is not None else None
-        if current is None and not _blank(g.get("actual")):
+        if current is None and not is_blank(g.get("actual")):
             current, source = float(g["actual"]), "recorded"
         if metric == "other":
             kpi = _("{scope}: the measure the goal names").format(scope=scope) if scope else _(
@@ -602,7 +597,7 @@ def plan_kpis(portfolio, account_id: str) -> pd.DataFrame:
 
 
 def _reading(value: Any, metric: str | None, currency: str | None) -> str:
-    if _blank(value):
+    if is_blank(value):
         return "\u2013"
     value = float(value)
     if metric == "revenue":
@@ -612,7 +607,7 @@ def _reading(value: Any, metric: str | None, currency: str | None) -> str:
     return format_number(value, 0 if value.is_integer() else 1)
 
 
-def plan_resources(portfolio, account_id: str) -> pd.DataFrame:
+def plan_resources(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """What the plan asks of each department: actions, open actions, people, budget.
 
     Returns
@@ -643,7 +638,7 @@ def plan_resources(portfolio, account_id: str) -> pd.DataFrame:
     total = float(a["budget"].sum())
     rows = []
     for dept, g in a.groupby("department", sort=True):
-        owners = sorted({str(o).strip() for o in g["owner"] if not _blank(o)})
+        owners = sorted({str(o).strip() for o in g["owner"] if not is_blank(o)})
         rows.append({"department": dept, "actions": len(g),
                      "open_actions": int((~g["status"].isin(_CLOSED)).sum()),
                      "goals": int(g["goal_id"].nunique()), "owners": ", ".join(owners),
@@ -742,7 +737,7 @@ class PlanReturn:
     _currency: str | None = None
 
 
-def expected_return(portfolio, account_id: str, *, years: int = 3,
+def expected_return(portfolio: Portfolio, account_id: str, *, years: int = 3,
                     default_probability: float = DEFAULT_PROBABILITY,
                     thresholds: SmartThresholds | None = None) -> PlanReturn:
     """The plan's expected extra gross margin, its cost and its ROI.
@@ -780,7 +775,7 @@ def expected_return(portfolio, account_id: str, *, years: int = 3,
                             years, default_probability)
 
 
-def _expected_return(portfolio, key: str, goals: pd.DataFrame, years: int,
+def _expected_return(portfolio: Portfolio, key: str, goals: pd.DataFrame, years: int,
                      default_probability: float) -> PlanReturn:
     raw = portfolio.table_for("goals", key).set_index("goal_id")
     opps = portfolio.table_for("opportunities", key)
@@ -795,7 +790,7 @@ def _expected_return(portfolio, key: str, goals: pd.DataFrame, years: int,
     rows = []
     for g in goals.to_dict(orient="records"):
         gid = g["goal_id"]
-        metric = g["metric"] if not _blank(g["metric"]) else None
+        metric = g["metric"] if not is_blank(g["metric"]) else None
         inc_rev = inc_margin = 0.0
         note = ""
         valued = g["measurable"] in ("pass", "warn") and g["achievable"] in ("pass", "warn")
@@ -818,7 +813,7 @@ def _expected_return(portfolio, key: str, goals: pd.DataFrame, years: int,
         if inc_rev and rate == rate:
             inc_margin = inc_rev * rate
         link = raw.loc[gid, "linked_to"]
-        if not _blank(link) and link in prob_of and not _blank(prob_of[link]):
+        if not is_blank(link) and link in prob_of and not is_blank(prob_of[link]):
             probability, source = float(prob_of[link]), "opportunity"
         else:
             probability, source = default_probability, "default"
@@ -867,7 +862,7 @@ def _expected_return(portfolio, key: str, goals: pd.DataFrame, years: int,
                       revenue_12m - cost_12m, float(rate), assumptions, currency)
 
 
-def _latest_spend(portfolio, account_id: str) -> float | None:
+def _latest_spend(portfolio: Portfolio, account_id: str) -> float | None:
     wallet = portfolio.table_for("wallet", account_id)
     if wallet.empty:
         return None
@@ -878,7 +873,7 @@ def _latest_spend(portfolio, account_id: str) -> float | None:
 def _unit_price(tx: pd.DataFrame, scope: Any, start: pd.Timestamp, end: pd.Timestamp
                 ) -> float:
     window = tx[(tx["date"] > start) & (tx["date"] <= end)]
-    if not _blank(scope):
+    if not is_blank(scope):
         window = window[window["product_line"].astype(str).map(lambda v: same_scope(v, scope))]
     units = float(window["quantity"].sum())
     return float(window["revenue"].sum()) / units if units > 0 else 0.0
@@ -888,7 +883,7 @@ def _unit_price(tx: pd.DataFrame, scope: Any, start: pd.Timestamp, end: pd.Times
 # Balance checks
 
 
-def climbing_moves(portfolio, account_id: str) -> pd.DataFrame:
+def climbing_moves(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """Which moves up the perception ladder the plan's actions make, and which none does.
 
     Returns
@@ -915,7 +910,7 @@ def climbing_moves(portfolio, account_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["ladder_move", "actions", "action_ids", "addressed"])
 
 
-def strong_competitors(portfolio, account_id: str) -> pd.DataFrame:
+def strong_competitors(portfolio: Portfolio, account_id: str) -> pd.DataFrame:
     """Competitors strong enough that the plan needs a protect goal.
 
     Strong: in the latest wallet year a competitor has a larger share of the customer's
@@ -966,7 +961,7 @@ def _flag(code: str, message: str, evidence: str) -> dict[str, str]:
     return {"flag": code, "message": message, "evidence": evidence}
 
 
-def plan_flags(portfolio, account_id: str, *, overload_share: float = OVERLOAD_SHARE,
+def plan_flags(portfolio: Portfolio, account_id: str, *, overload_share: float = OVERLOAD_SHARE,
                overload_min_actions: int = OVERLOAD_MIN_ACTIONS,
                thresholds: SmartThresholds | None = None) -> pd.DataFrame:
     """The balance checks of a plan, each raised with the evidence behind it.
@@ -1004,7 +999,7 @@ def plan_flags(portfolio, account_id: str, *, overload_share: float = OVERLOAD_S
                        plan_actions(portfolio, key), overload_share, overload_min_actions)
 
 
-def _plan_flags(portfolio, key: str, goals: pd.DataFrame, actions: pd.DataFrame,
+def _plan_flags(portfolio: Portfolio, key: str, goals: pd.DataFrame, actions: pd.DataFrame,
                 overload_share: float, overload_min_actions: int) -> pd.DataFrame:
     actions = actions.sort_values("action_id", kind="stable")
     flags = []
@@ -1026,7 +1021,7 @@ def _plan_flags(portfolio, key: str, goals: pd.DataFrame, actions: pd.DataFrame,
             "{n} goal has no action: nobody works towards it.",
             "{n} goals have no action: nobody works towards them.", len(idle)).format(
             n=len(idle)), ", ".join(idle["goal_id"])))
-    orphans = actions[actions["owner"].map(_blank)]
+    orphans = actions[actions["owner"].map(is_blank)]
     if len(orphans):
         flags.append(_flag("action_without_owner", ngettext(
             "{n} action has no owner: an action nobody owns is not done.",
@@ -1064,7 +1059,8 @@ def _plan_flags(portfolio, key: str, goals: pd.DataFrame, actions: pd.DataFrame,
     return pd.DataFrame(flags, columns=columns)
 
 
-def plan_summary(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None,
+def plan_summary(portfolio: Portfolio, account_id: str, *,
+                 thresholds: SmartThresholds | None = None,
                  years: int = 3, default_probability: float = DEFAULT_PROBABILITY
                  ) -> dict[str, Any]:
     """The plan's key figures for the portfolio review: the content of ``plan.json``.

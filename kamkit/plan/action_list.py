@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kamkit.artifacts import atomic_write
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.readers import RawTable, read_portfolio_files
 from kamkit.data.schema import SCHEMAS
 from kamkit.data.validation import Location, Problem, ValidationReport, type_tables
@@ -61,7 +62,7 @@ def _cell(value: object, column: str) -> object:
     return str(value)
 
 
-def write_action_list(portfolio, account_id: str, path: str | Path, *,
+def write_action_list(portfolio: Portfolio, account_id: str, path: str | Path, *,
                       overwrite: bool = False) -> Path:
     """Write an account's actions as a workbook its owners can update.
 
@@ -177,7 +178,7 @@ def _memory_raw(name: str, frame: pd.DataFrame) -> RawTable:
                     Location(name, None, "memory"), {c: c for c in frame.columns})
 
 
-def read_action_list(path: str | Path, portfolio, account_id: str | None = None
+def read_action_list(path: str | Path, portfolio: Portfolio, account_id: str | None = None
                      ) -> pd.DataFrame:
     """Load an updated action list and check it like any portfolio table.
 
@@ -286,7 +287,7 @@ def read_action_list(path: str | Path, portfolio, account_id: str | None = None
     return typed[[c for c in portfolio.actions.columns if c in typed.columns]]
 
 
-def update_actions(portfolio, account_id: str, actions: pd.DataFrame):
+def update_actions(portfolio: Portfolio, account_id: str, actions: pd.DataFrame):
     """A copy of the portfolio whose actions of ``account_id`` are ``actions``.
 
     The other accounts' actions keep their place; the account's rows take the place of

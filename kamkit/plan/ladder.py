@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_account
 from kamkit.data.schema import LADDER_STEPS, RELATIONSHIP_STAGES
 from kamkit.exceptions import ParameterError
@@ -310,7 +311,7 @@ def _to_scale(fraction: float) -> int | None:
     return int(SCALE[0] + round(fraction * (SCALE[1] - SCALE[0])))
 
 
-def evidence(portfolio, account_id: object) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
+def evidence(portfolio: Portfolio, account_id: object) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
     """What the portfolio says about the four questions for one account.
 
     The data can only suggest; the team knows the customer. Each suggestion is on the
@@ -390,7 +391,7 @@ def evidence(portfolio, account_id: object) -> pd.DataFrame:  # noqa: ANN001 - P
                          "suggested": pd.array(suggested, dtype="Int64")})
 
 
-def compare(portfolio, views: Mapping[str, object]) -> pd.DataFrame:  # noqa: ANN001
+def compare(portfolio: Portfolio, views: Mapping[str, object]) -> pd.DataFrame:  # noqa: ANN001
     """The team's view of each account beside the step the portfolio records.
 
     Parameters

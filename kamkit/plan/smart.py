@@ -74,6 +74,7 @@ from typing import Any
 
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import period, sales_by_year
 from kamkit.exceptions import ParameterError
 from kamkit.reports.present import Field, register_fields, register_values
@@ -807,7 +808,7 @@ class _Context:
     our_share: float | None
 
 
-def _context(portfolio, account_id: str) -> _Context:
+def _context(portfolio: Portfolio, account_id: str) -> _Context:
     from kamkit.needs.dossier import size_of_opportunity
 
     key = portfolio.check_account(account_id)
@@ -847,7 +848,7 @@ def _context(portfolio, account_id: str) -> _Context:
     )
 
 
-def our_share(portfolio, account_id: str) -> float | None:
+def our_share(portfolio: Portfolio, account_id: str) -> float | None:
     """Our share of the customer's wallet in the latest wallet year, or None.
 
     Read from :func:`kamkit.needs.dossier.share_of_wallet` (our revenue over the customer's
@@ -1238,7 +1239,7 @@ def _from_row(row: Mapping[str, Any], ctx: _Context) -> ParsedGoal:
     return _complete(g, ctx)
 
 
-def check_goal(portfolio, account_id: str, goal: Mapping[str, Any] | pd.Series, *,
+def check_goal(portfolio: Portfolio, account_id: str, goal: Mapping[str, Any] | pd.Series, *,
                thresholds: SmartThresholds | None = None) -> GoalVerdict:
     """Check one structured goal (a row of the ``goals`` table, or a dict like it).
 
@@ -1272,7 +1273,7 @@ def check_goal(portfolio, account_id: str, goal: Mapping[str, Any] | pd.Series, 
     return _judge(_clean(row.get("goal_id")), _from_row(row, ctx), ctx, th)
 
 
-def check_text(portfolio, account_id: str, text: str, *, linked_to: str | None = None,
+def check_text(portfolio: Portfolio, account_id: str, text: str, *, linked_to: str | None = None,
                thresholds: SmartThresholds | None = None) -> GoalVerdict:
     """Check a goal typed as free text (the workshop exercise), letter by letter.
 
@@ -1317,7 +1318,7 @@ def check_text(portfolio, account_id: str, text: str, *, linked_to: str | None =
     return _judge(None, _complete(parsed, ctx), ctx, th)
 
 
-def _verdicts(portfolio, account_id: str, thresholds: SmartThresholds | None
+def _verdicts(portfolio: Portfolio, account_id: str, thresholds: SmartThresholds | None
               ) -> list[GoalVerdict]:
     th = thresholds or SmartThresholds()
     ctx = _context(portfolio, account_id)
@@ -1361,7 +1362,7 @@ def verdicts_table(verdicts: Sequence[GoalVerdict]) -> pd.DataFrame:
     return frame.astype({"required_growth": "float64", "trend": "float64"})
 
 
-def smart_check(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
+def smart_check(portfolio: Portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
                 ) -> pd.DataFrame:
     """The SMART check of every goal of an account's plan.
 
@@ -1395,7 +1396,8 @@ def smart_check(portfolio, account_id: str, *, thresholds: SmartThresholds | Non
     return verdicts_table(_verdicts(portfolio, account_id, thresholds))
 
 
-def smart_details(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
+def smart_details(portfolio: Portfolio, account_id: str, *,
+                  thresholds: SmartThresholds | None = None
                   ) -> pd.DataFrame:
     """The letter-by-letter verdicts of every goal: one row per goal and letter.
 

@@ -335,7 +335,7 @@ def page_exporter(code: bool) -> Any:
 
     class _Exporter(HTMLExporter):  # type: ignore[misc]
         def from_notebook_node(self, nb: Any, resources: Any = None,
-                               **kw: Any) -> tuple[str, Any]:
+                               **kw: Any) -> tuple[str, Any]:  # type: ignore[override]
             # HTMLExporter.from_notebook_node up to its BeautifulSoup pass.
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import ParameterError
 from kamkit.plan.smart import SmartThresholds
 from kamkit.reports import html
@@ -32,7 +33,8 @@ _LEVEL = {"no_plan": "alert", "goals_not_smart": "warning", "goal_without_action
           "department_overload": "warning", "no_protect_goal": "alert"}
 
 
-def plan_document(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
+def plan_document(portfolio: Portfolio, account_id: str, *,
+                  thresholds: SmartThresholds | None = None
                   ) -> html.Document:
     """The plan of one account as a document: goals, balance, actions, resources, return.
 
@@ -166,7 +168,7 @@ def plan_document(portfolio, account_id: str, *, thresholds: SmartThresholds | N
             date=pd.Timestamp(portfolio.as_of).strftime("%Y-%m-%d")))
 
 
-def plan_text(portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
+def plan_text(portfolio: Portfolio, account_id: str, *, thresholds: SmartThresholds | None = None
               ) -> str:
     """The plan's verdict as a few lines of text, for the terminal (``kamkit plan``).
 
@@ -214,7 +216,7 @@ def plan_text(portfolio, account_id: str, *, thresholds: SmartThresholds | None 
     return "\n".join(lines)
 
 
-def write_plan_html(portfolio, account_id: str, path: str | Path, *,
+def write_plan_html(portfolio: Portfolio, account_id: str, path: str | Path, *,
                     language: str | None = None, overwrite: bool = False,
                     thresholds: SmartThresholds | None = None) -> Path:
     """Write the plan of one account as a standalone HTML file.

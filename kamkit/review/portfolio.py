@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from kamkit.artifacts import RESULT_FILES, account_slug, read_json, result_path, to_jsonable
+from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import KamkitError
 from kamkit.reports.present import Field, register_fields, register_values, value_label
 from kamkit.text.i18n import N_, _, format_date, format_number, ngettext
@@ -304,7 +305,7 @@ def read_results(output_dir: str | Path) -> Results:
                    pd.DataFrame(problems, columns=_PROBLEM_COLUMNS), "files", str(root))
 
 
-def build_results(portfolio, account_ids: Sequence[str] | None = None) -> Results:
+def build_results(portfolio: Portfolio, account_ids: Sequence[str] | None = None) -> Results:
     """Build the stages' results in process, as the notebooks would write them.
 
     Calls the functions the notebooks call, with their default parameters (module
@@ -366,14 +367,14 @@ def build_results(portfolio, account_ids: Sequence[str] | None = None) -> Result
 # The parts of the review
 
 
-def _owners(portfolio) -> dict[str, str]:
+def _owners(portfolio: Portfolio) -> dict[str, str]:
     acc = portfolio.accounts
     owners = acc["owner"] if "owner" in acc.columns else pd.Series("", index=acc.index)
     return {str(i): ("" if pd.isna(o) else str(o).strip())
             for i, o in zip(acc["account_id"], owners, strict=True)}
 
 
-def _names(portfolio) -> dict[str, str]:
+def _names(portfolio: Portfolio) -> dict[str, str]:
     return dict(zip(portfolio.accounts["account_id"].astype(str),
                     portfolio.accounts["name"].astype(str), strict=True))
 
@@ -383,7 +384,7 @@ def _missing_text(results: Results, account_id: str) -> str:
     return ", ".join(p.loc[p["account_id"] == account_id, "result"].tolist())
 
 
-def health_table(results: Results, portfolio) -> pd.DataFrame:
+def health_table(results: Results, portfolio: Portfolio) -> pd.DataFrame:
     """The portfolio's health table: one row per account with results.
 
     Parameters
@@ -482,7 +483,7 @@ def _definition(identification: dict | None) -> dict[str, Any]:
     return out
 
 
-def previous_identification(portfolio, identification: dict | None, *,
+def previous_identification(portfolio: Portfolio, identification: dict | None, *,
                             period_months: int = 12):
     """Identification one period earlier, with the definition of ``identification.json``.
 
@@ -508,7 +509,7 @@ def previous_identification(portfolio, identification: dict | None, *,
     return identify(earlier, **_definition(identification))
 
 
-def matrix_movement(results: Results, portfolio, previous=None, *,
+def matrix_movement(results: Results, portfolio: Portfolio, previous=None, *,
                     period_months: int = 12) -> pd.DataFrame:
     """Where the accounts stand in the attractiveness x strength matrix, then and now.
 
@@ -584,7 +585,7 @@ def matrix_movement(results: Results, portfolio, previous=None, *,
     return pd.DataFrame(rows, columns=columns)
 
 
-def stale_dossiers(results: Results, portfolio) -> pd.DataFrame:
+def stale_dossiers(results: Results, portfolio: Portfolio) -> pd.DataFrame:
     """Accounts whose dossier breaks the review rule (``dossier.json``: ``stale``).
 
     Returns
@@ -619,7 +620,7 @@ def stale_dossiers(results: Results, portfolio) -> pd.DataFrame:
     return frame.astype({"last_review": "datetime64[ns]", "review_due": "datetime64[ns]"})
 
 
-def overdue_plans(results: Results, portfolio) -> pd.DataFrame:
+def overdue_plans(results: Results, portfolio: Portfolio) -> pd.DataFrame:
     """Accounts whose plan has overdue actions (``plan.json``), with the evidence.
 
     Returns
@@ -658,7 +659,7 @@ def overdue_plans(results: Results, portfolio) -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)
 
 
-def manager_load(results: Results, portfolio, previous=None, *, per_manager: int = 3
+def manager_load(results: Results, portfolio: Portfolio, previous=None, *, per_manager: int = 3
                  ) -> pd.DataFrame:
     """How many key accounts each key account manager carries (``accounts.owner``).
 
@@ -702,7 +703,7 @@ def manager_load(results: Results, portfolio, previous=None, *, per_manager: int
     return frame.iloc[order].reset_index(drop=True)
 
 
-def key_account_retention(portfolio, previous) -> pd.DataFrame:
+def key_account_retention(portfolio: Portfolio, previous) -> pd.DataFrame:
     """Are the key accounts of one period earlier still buying? And all customers?
 
     :func:`kamkit.evaluation.measures.retention` for the key accounts identified one period
@@ -737,7 +738,7 @@ def _health_of(results: Results, account_id: str) -> dict:
     return ((a.evaluation or {}).get("health") or {}) if a else {}
 
 
-def recommendations(results: Results, portfolio, movement: pd.DataFrame,
+def recommendations(results: Results, portfolio: Portfolio, movement: pd.DataFrame,
                     managers: pd.DataFrame, previous=None, *, per_manager: int = 3,
                     falling: float = FALLING) -> pd.DataFrame:
     """The recommendations for the next cycle, each with its evidence.
@@ -1019,7 +1020,7 @@ class Review:
         return "\n".join(lines)
 
 
-def portfolio_review(portfolio, output_dir: str | Path | None = None, *,
+def portfolio_review(portfolio: Portfolio, output_dir: str | Path | None = None, *,
                      period_months: int = 12, per_manager: int = 3,
                      falling: float = FALLING,
                      account_ids: Sequence[str] | None = None) -> Review:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_account
 from kamkit.exceptions import ParameterError
 from kamkit.reports.present import Field, register_fields, value_label
@@ -162,7 +163,7 @@ def four_languages(keys: Sequence[str] | None = None) -> pd.DataFrame:
                         columns=list(LANGUAGES))
 
 
-def biggest_customers(portfolio, n: int = 10) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
+def biggest_customers(portfolio: Portfolio, n: int = 10) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
     """The ``n`` largest customers of the last twelve months, with the key ratings.
 
     Parameters
@@ -211,7 +212,7 @@ def _merely_big(row: pd.Series) -> bool:
     return bool(refuses or low)
 
 
-def big_not_key(portfolio, top: int = TOP) -> list[str]:  # noqa: ANN001
+def big_not_key(portfolio: Portfolio, top: int = TOP) -> list[str]:  # noqa: ANN001
     """Accounts among the ``top`` largest that are big but not key.
 
     Big but not key: the customer does not accept key status, or the team rates both its
@@ -234,7 +235,7 @@ def _ratings(row: pd.Series) -> str:
 
 
 @self_check
-def check_big_not_key(answer: object, portfolio, top: int = TOP) -> CheckResult:  # noqa: ANN001
+def check_big_not_key(answer: object, portfolio: Portfolio, top: int = TOP) -> CheckResult:  # noqa: ANN001
     """Exercise "big but not key": which of the largest customers is merely big?
 
     Parameters
@@ -300,7 +301,7 @@ def check_big_not_key(answer: object, portfolio, top: int = TOP) -> CheckResult:
 
 
 @self_check
-def check_cap(answer: object, portfolio, key_account_managers: int | None = None  # noqa: ANN001
+def check_cap(answer: object, portfolio: Portfolio, key_account_managers: int | None = None  # noqa: ANN001
               ) -> CheckResult:
     """Exercise "a limited set": the most key accounts the managers can carry.
 

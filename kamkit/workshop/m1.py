@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import ParameterError
 from kamkit.identification import selection as idn
 from kamkit.text.i18n import _, format_number, format_percent, ngettext
@@ -108,7 +109,7 @@ def largest_customers(result: idn.Identification, n: int | None = None, *,
     return top
 
 
-def anchors(portfolio, n: int = ANCHORS) -> list[str]:  # noqa: ANN001 - Portfolio
+def anchors(portfolio: Portfolio, n: int = ANCHORS) -> list[str]:  # noqa: ANN001 - Portfolio
     """The anchors: the ``n`` largest customers by revenue that accept key status.
 
     The three largest customers of Company X buy more than half of its sales; a
@@ -132,7 +133,7 @@ def anchors(portfolio, n: int = ANCHORS) -> list[str]:  # noqa: ANN001 - Portfol
     return out
 
 
-def small_market_leader(portfolio, cap: int | None = None) -> str | None:  # noqa: ANN001
+def small_market_leader(portfolio: Portfolio, cap: int | None = None) -> str | None:  # noqa: ANN001
     """The small market leader: key on strategic role, not on volume.
 
     Among the customers outside the ``cap`` largest by revenue that do not decline key
@@ -199,7 +200,7 @@ def _labels(result: idn.Identification, names: list[str]) -> str:
 
 
 @self_check
-def check_big_not_key(answer: object, portfolio, result: idn.Identification  # noqa: ANN001
+def check_big_not_key(answer: object, portfolio: Portfolio, result: idn.Identification  # noqa: ANN001
                       ) -> CheckResult:
     """Exercise "big but not key": which customer, and what keeps it off the list?
 
@@ -331,7 +332,7 @@ def _strong_on(result: idn.Identification, account_id: str, k: int = 3) -> list[
 
 
 @self_check
-def check_leader_weights(answer: object, portfolio, start: idn.Identification,  # noqa: ANN001
+def check_leader_weights(answer: object, portfolio: Portfolio, start: idn.Identification,  # noqa: ANN001
                          leader: str | None = None) -> CheckResult:
     """Exercise "the small market leader": weights that select it and keep the anchors.
 
@@ -427,7 +428,7 @@ def check_leader_weights(answer: object, portfolio, start: idn.Identification,  
 
 
 @self_check
-def check_depends_on_weights(answer: object, portfolio, stability: idn.Stability  # noqa: ANN001
+def check_depends_on_weights(answer: object, portfolio: Portfolio, stability: idn.Stability  # noqa: ANN001
                              ) -> CheckResult:
     """Exercise "stability": which accounts depend on the weights?
 

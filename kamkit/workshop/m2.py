@@ -27,6 +27,7 @@ from importlib import resources
 import pandas as pd
 from matplotlib.figure import Figure
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.data.schema import ATTITUDES, BUYING_ROLES, CONTACT_LEVELS
 from kamkit.exceptions import UnknownAccountError
 from kamkit.needs import dossier
@@ -127,7 +128,7 @@ def _fold(text: object) -> str:
 # The decision-making unit
 
 
-def _recorded(portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
+def _recorded(portfolio: Portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
     contacts = dossier.decision_making_unit(portfolio, account_id).contacts
     if contacts.empty:
         raise AnswerError(_("no contacts are recorded for this account, so there is nothing "
@@ -153,7 +154,7 @@ def _person(name: object, names: Sequence[str]) -> str:
                       hint)
 
 
-def read_dmu(answer: object, portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
+def read_dmu(answer: object, portfolio: Portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
     """The participant's DMU table as a frame, every value checked.
 
     Parameters
@@ -262,7 +263,7 @@ def _field_hint(name: str, field: str, yours: pd.Series, record: pd.Series) -> s
 
 
 @self_check
-def check_dmu(answer: object, portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
+def check_dmu(answer: object, portfolio: Portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
     """Exercise "the decision-making unit": does the table match the recorded contacts?
 
     Level, buying role and attitude must match; influence may differ by one point.
@@ -328,7 +329,7 @@ def check_dmu(answer: object, portfolio, account_id: str) -> CheckResult:  # noq
     return incorrect("\n".join(lines), hint)
 
 
-def answer_contacts(answer: object, portfolio, account_id: str) -> pd.DataFrame | None:  # noqa: ANN001
+def answer_contacts(answer: object, portfolio: Portfolio, account_id: str) -> pd.DataFrame | None:  # noqa: ANN001
     """The participant's table as contacts for :func:`kamkit.charts.dossier.stakeholder_map`.
 
     The relationship strength (marker size) is the recorded one: the note does not say
@@ -352,7 +353,7 @@ def answer_contacts(answer: object, portfolio, account_id: str) -> pd.DataFrame 
     return yours.merge(record[["name", "relationship_strength"]], on="name", how="left")
 
 
-def answer_map(answer: object, portfolio, account_id: str) -> Figure:  # noqa: ANN001
+def answer_map(answer: object, portfolio: Portfolio, account_id: str) -> Figure:  # noqa: ANN001
     """The stakeholder map of the participant's table (or a figure saying it is missing).
 
     Examples
@@ -376,7 +377,7 @@ def answer_map(answer: object, portfolio, account_id: str) -> Figure:  # noqa: A
 
 
 @self_check
-def check_anti_sponsor(answer: object, portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
+def check_anti_sponsor(answer: object, portfolio: Portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
     """Exercise "the anti-sponsor": who works against us? (``"none"`` if nobody does.)
 
     Examples
@@ -412,7 +413,7 @@ def check_anti_sponsor(answer: object, portfolio, account_id: str) -> CheckResul
 
 
 @self_check
-def check_uncovered_role(answer: object, portfolio, account_id: str,  # noqa: ANN001
+def check_uncovered_role(answer: object, portfolio: Portfolio, account_id: str,  # noqa: ANN001
                          thresholds: dossier.Thresholds | None = None) -> CheckResult:
     """Exercise "the uncovered buying role": which required role does nobody hold?
 
@@ -516,7 +517,7 @@ def read_swot(answer: object) -> dict[str, list[str]]:
     return out
 
 
-def _supplier_words(portfolio, account_id: str) -> list[str]:  # noqa: ANN001
+def _supplier_words(portfolio: Portfolio, account_id: str) -> list[str]:  # noqa: ANN001
     """Names that make an item about suppliers: our company and the competitors."""
     names = []
     company = portfolio.meta.company
@@ -535,7 +536,7 @@ def _mentions(item: str, name: str) -> bool:
     return len(first) > 3 and re.search(rf"(?<!\w){re.escape(first)}(?!\w)", folded) is not None
 
 
-def _belongs_elsewhere(item: str, quadrant: str, portfolio, account_id: str,  # noqa: ANN001
+def _belongs_elsewhere(item: str, quadrant: str, portfolio: Portfolio, account_id: str,  # noqa: ANN001
                        recorded: pd.DataFrame, needs: pd.DataFrame) -> str | None:
     """Why an item does not belong in this quadrant of the customer's SWOT, or None."""
     quote = f"\u201c{item}\u201d"
@@ -564,7 +565,7 @@ def _belongs_elsewhere(item: str, quadrant: str, portfolio, account_id: str,  # 
 
 
 @self_check
-def check_swot(answer: object, portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
+def check_swot(answer: object, portfolio: Portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
     """Exercise "the customer's SWOT": four quadrants, each item in its place.
 
     The SWOT describes the customer's own business. Every quadrant needs at least one

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import ParameterError
 from kamkit.plan import account_plan as plan
 from kamkit.plan import smart
@@ -86,7 +87,7 @@ def _fold(text: object) -> str:
 # Exercise 1: find the flaw
 
 
-def _details(portfolio, goal_ids: list[str] | None = None) -> pd.DataFrame:  # noqa: ANN001
+def _details(portfolio: Portfolio, goal_ids: list[str] | None = None) -> pd.DataFrame:  # noqa: ANN001
     """:func:`kamkit.plan.smart.smart_details` of the accounts with goals (those of
     ``goal_ids`` only, when given), one frame."""
     columns = ["goal_id", "letter", "verdict", "reason", "code"]
@@ -108,7 +109,7 @@ def _failed(details: pd.DataFrame) -> dict[str, list[str]]:
             for g, part in details.groupby("goal_id", sort=True)}
 
 
-def flawed_goals(portfolio) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
+def flawed_goals(portfolio: Portfolio) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
     """Every goal of the portfolio that fails the SMART check (without the verdict).
 
     Returns
@@ -136,7 +137,7 @@ def flawed_goals(portfolio) -> pd.DataFrame:  # noqa: ANN001 - Portfolio
 
 
 @self_check
-def check_flaws(answer: object, portfolio) -> CheckResult:  # noqa: ANN001
+def check_flaws(answer: object, portfolio: Portfolio) -> CheckResult:  # noqa: ANN001
     """Exercise "find the flaw": one failing letter per goal.
 
     Parameters
@@ -216,7 +217,7 @@ def _link(value: object) -> str | None:
 
 
 @self_check
-def check_rewrite(answer: object, portfolio, goal_id: str,  # noqa: ANN001
+def check_rewrite(answer: object, portfolio: Portfolio, goal_id: str,  # noqa: ANN001
                   linked_to: object = None) -> CheckResult:
     """Exercise "rewrite the goal": is the new text SMART?
 
@@ -490,7 +491,7 @@ def check_departments(answer: object, actions: Mapping[str, str] | None = None
 
 
 @self_check
-def check_protect_goal(answer: object, portfolio, account_id: str,  # noqa: ANN001
+def check_protect_goal(answer: object, portfolio: Portfolio, account_id: str,  # noqa: ANN001
                        linked_to: object = None) -> CheckResult:
     """Exercise "the missing move": a SMART goal that protects the account.
 

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.evaluation import measures as ev_
 from kamkit.exceptions import ParameterError
 from kamkit.reports.present import Field, register_fields, register_values, value_label
@@ -740,7 +741,7 @@ def _potential(review: rv.Review) -> list[str]:
             if isinstance(a, dict) and a.get("account_id") is not None]
 
 
-def review_facts(review: rv.Review, portfolio) -> pd.DataFrame:  # noqa: ANN001
+def review_facts(review: rv.Review, portfolio: Portfolio) -> pd.DataFrame:  # noqa: ANN001
     """What the review knows about each account, without its recommendations.
 
     Parameters
@@ -821,7 +822,7 @@ def _read_kinds(value: object, account: str) -> set[str]:
     return kinds
 
 
-def _read_decisions(answer: object, portfolio) -> dict[str, set[str]]:  # noqa: ANN001
+def _read_decisions(answer: object, portfolio: Portfolio) -> dict[str, set[str]]:  # noqa: ANN001
     if not isinstance(answer, Mapping):
         raise AnswerError(_("the answer is not a dictionary of accounts and decisions."),
                           _("fill in the dictionary the exercise gives, for example "
@@ -900,7 +901,7 @@ def _why_not(kind: str, account: str, name: str, facts: pd.DataFrame,
 
 
 @self_check
-def check_next_cycle(answer: object, portfolio, review: rv.Review, *,  # noqa: ANN001
+def check_next_cycle(answer: object, portfolio: Portfolio, review: rv.Review, *,  # noqa: ANN001
                      falling: float = rv.FALLING) -> CheckResult:
     """Exercise "the next cycle": promote, demote, rebalance, intervene or no change.
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from kamkit.data.portfolio import Portfolio
 from kamkit.plan import ladder
 from kamkit.reports.present import value_label
 from kamkit.text.i18n import _
@@ -52,7 +53,7 @@ def _step_choices() -> dict[str, list[str]]:
     return label_choices(ladder.STEPS, STEP_WORDS)
 
 
-def example_accounts(portfolio, account_ids: Sequence[str]) -> pd.DataFrame:  # noqa: ANN001
+def example_accounts(portfolio: Portfolio, account_ids: Sequence[str]) -> pd.DataFrame:  # noqa: ANN001
     """The named accounts with the perception-ladder step the portfolio records.
 
     Returns
@@ -73,7 +74,7 @@ def example_accounts(portfolio, account_ids: Sequence[str]) -> pd.DataFrame:  # 
         drop=True)
 
 
-def account_facts(portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
+def account_facts(portfolio: Portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
     """What the data says about one account, question by question (no suggestions).
 
     Returns
@@ -84,7 +85,7 @@ def account_facts(portfolio, account_id: str) -> pd.DataFrame:  # noqa: ANN001
     return ladder.evidence(portfolio, account_id)[["question", "data_says"]]
 
 
-def _recorded(portfolio, account_id: str) -> tuple[pd.Series, str]:  # noqa: ANN001
+def _recorded(portfolio: Portfolio, account_id: str) -> tuple[pd.Series, str]:  # noqa: ANN001
     row = portfolio.account(account_id)
     step = row.get("ladder_step")
     if not isinstance(step, str) or step not in ladder.STEPS:
@@ -94,12 +95,12 @@ def _recorded(portfolio, account_id: str) -> tuple[pd.Series, str]:  # noqa: ANN
     return row, step
 
 
-def _facts_line(portfolio, account_id: str) -> str:  # noqa: ANN001
+def _facts_line(portfolio: Portfolio, account_id: str) -> str:  # noqa: ANN001
     return "; ".join(ladder.evidence(portfolio, account_id)["data_says"])
 
 
 @self_check
-def check_ladder_step(answer: object, portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
+def check_ladder_step(answer: object, portfolio: Portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
     """Exercise "which step?": name the step the customer places us on.
 
     Parameters
@@ -160,7 +161,7 @@ def _excess(key: str, answer: int, suggested: int) -> int:
 
 
 @self_check
-def check_ladder_answers(answers: object, portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
+def check_ladder_answers(answers: object, portfolio: Portfolio, account_id: str) -> CheckResult:  # noqa: ANN001
     """Exercise "assess an account": do the four answers place it where the team did?
 
     Parameters
