@@ -369,7 +369,7 @@ def apply_action_list(source: str | Path, account_id: str, workbook: str | Path,
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from kamkit import synth
+    >>> from kamkit.data import synth
     >>> tmp = pathlib.Path(tempfile.mkdtemp())
     >>> source = synth.write(synth.company_x(), tmp / "company_x")
     >>> book = write_action_list(synth.company_x(), "CX-012", tmp / "a.xlsx")

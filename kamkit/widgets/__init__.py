@@ -14,7 +14,7 @@ __all__ = ["StaticForm", "lines_html", "set_outputs"]
 
 
 def lines_html(text: str) -> str:
-    """Plain text as HTML: escaped, its lines kept (``<br>``).
+    r"""Plain text as HTML: escaped, its lines kept (``<br>``).
 
     >>> lines_html("a < b\nc")
     'a &lt; b<br>c'
