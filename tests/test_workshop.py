@@ -19,7 +19,13 @@ from kamkit.identification import selection as idn
 from kamkit.plan import ladder
 from kamkit.run.notebooks import read_parameters
 from kamkit.text.i18n import use_language
-from kamkit.workshop import checks, editions, m0, m1, m2, m3, m4, m5, modules, quiz, widgets
+from kamkit.workshop import account_dossier as m2
+from kamkit.workshop import account_plan as m3
+from kamkit.workshop import checks, editions, modules, quiz, widgets
+from kamkit.workshop import evaluation as m4
+from kamkit.workshop import identifying as m1
+from kamkit.workshop import perception_ladder as m5
+from kamkit.workshop import what_makes_key as m0
 from tests.conftest import ROOT
 
 NOTEBOOKS = modules.module_notebooks()

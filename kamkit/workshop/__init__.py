@@ -10,8 +10,12 @@ The pieces:
   every module's checks;
 * :mod:`kamkit.workshop.quiz` — multiple-choice questions with feedback per option;
 * :mod:`kamkit.workshop.widgets` — the quiz and the perception-ladder form (ipywidgets);
-* :mod:`kamkit.workshop.m0` ... :mod:`kamkit.workshop.m5` — what each module needs
-  (a module ``mN`` per module: its quiz, tables and checks);
+* one module of the package per workshop module, named by its topic, with its quiz,
+  tables and checks: :mod:`~kamkit.workshop.what_makes_key` (M0),
+  :mod:`~kamkit.workshop.identifying` (M1), :mod:`~kamkit.workshop.account_dossier` (M2),
+  :mod:`~kamkit.workshop.account_plan` (M3), :mod:`~kamkit.workshop.evaluation` (M4) and
+  :mod:`~kamkit.workshop.perception_ladder` (M5); a notebook imports its own as ``m0``
+  ... ``m5``, the names the participants' exercises use;
 * :mod:`kamkit.workshop.modules` — the agenda and the episode template check;
 * :mod:`kamkit.workshop.editions` — the participant edition (solutions removed), the
   folder to hand out, and the static HTML editions (``kamkit workshop build|html``).

@@ -118,7 +118,7 @@ def quiz(questions: Sequence[Question]) -> QuizWidget:
     Parameters
     ----------
     questions : sequence of Question
-        For example :data:`kamkit.workshop.m0.QUIZ`.
+        For example :data:`kamkit.workshop.what_makes_key.QUIZ`.
 
     Returns
     -------
@@ -126,7 +126,7 @@ def quiz(questions: Sequence[Question]) -> QuizWidget:
 
     Examples
     --------
-    >>> from kamkit.workshop import m0
+    >>> from kamkit.workshop import what_makes_key as m0
     >>> w = quiz(m0.QUIZ)
     >>> w.answer("limited_set", "b").ok, str(score(w.questions, w.answers))
     (True, '1 of 6 right (1 answered)')

@@ -42,7 +42,7 @@ from kamkit.workshop.checks import (
     read_weights,
     self_check,
 )
-from kamkit.workshop.m0 import check_cap
+from kamkit.workshop.what_makes_key import check_cap
 
 __all__ = ["ANCHORS", "largest_customers", "anchors", "small_market_leader",
            "check_big_not_key", "check_leader_weights", "check_cap",
