@@ -42,18 +42,11 @@ STAGES = ["kamkit.identification", "kamkit.needs", "kamkit.plan", "kamkit.evalua
 
 # Breaks of the rules that the layout inherited (issue 20, items 2-3), to be removed:
 KNOWN = {
-    # Stages format their tables with the presenters' field labels (register_fields, an
-    # import-time registry): labels move to kamkit.text, stages return plain tables.
-    "layer: kamkit.evaluation.measures -> kamkit.reports.present",
-    "layer: kamkit.identification.selection -> kamkit.reports.present",
-    "layer: kamkit.needs.dossier -> kamkit.reports.present",
-    "layer: kamkit.plan.account_plan -> kamkit.reports.present",
-    "layer: kamkit.plan.ladder -> kamkit.reports.present",
-    "layer: kamkit.plan.smart -> kamkit.reports.present",
-    "layer: kamkit.review.portfolio -> kamkit.reports.present",
-    "layer: kamkit.text.glossary -> kamkit.reports.present",
+    # The glossary (a text) names its table's columns with the data model's labels.
+    "layer: kamkit.text.glossary -> kamkit.data.labels",
     # The dossier renders and writes its own HTML page: rendering moves to kamkit.reports.
     "layer: kamkit.needs.dossier -> kamkit.charts.dossier",
+    "layer: kamkit.needs.dossier -> kamkit.reports.present",
     "layer: kamkit.needs.dossier -> kamkit.reports.html",
     "cycle: kamkit.charts.dossier <-> kamkit.needs.dossier",
     # Stage 1 reuses stage 2's measures: they move to a shared stage-neutral module.

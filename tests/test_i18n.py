@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from babel import Locale
 
+from kamkit.data import labels
 from kamkit.exceptions import ParameterError, UnknownAccountError
 from kamkit.text import catalogs as i18n_tools
 from kamkit.text import i18n
@@ -72,11 +73,10 @@ def test_extraction_finds_messages_marked_at_import_time(template):
 def test_every_message_defined_at_import_time_is_extracted(template):
     """Strings that reach _() through a variable must have been marked where defined."""
     from kamkit.data import schema, validation
-    from kamkit.reports import present
 
     ids = {_key(m) for m in template if m.id}
     runtime = {schema.TRANSACTION_SIGN_RULE, *schema.META_KEYS.values(),
-               *present._VALUES.values(), *(f.label for f in present._FIELDS.values()),
+               *labels._VALUES.values(), *(f.label for f in labels._FIELDS.values()),
                *validation.EXPECTED.values()}
     for table in schema.SCHEMAS.values():
         runtime |= {table.description, *(c.description for c in table.columns)}

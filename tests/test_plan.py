@@ -253,7 +253,7 @@ def test_climbing_moves(cx):
 
 
 def test_climbing_moves_have_translatable_labels():
-    from kamkit.reports.present import value_label
+    from kamkit.data.labels import value_label
 
     for code, (label, words) in plan.CLIMBING_MOVES.items():
         assert value_label(code) == label and words

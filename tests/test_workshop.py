@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamkit.cli import main
+from kamkit.data import labels
 from kamkit.data.synth import company_x
 from kamkit.exceptions import EditionError, ParameterError
 from kamkit.identification import selection as idn
@@ -312,7 +313,7 @@ def test_ladder_step_right_answers(p, answer):
 
 
 def test_ladder_step_accepts_labels_in_every_language(p):
-    from kamkit.reports.present import value_label
+    from kamkit.data.labels import value_label
 
     for language in ("fa", "pl", "ru"):
         with use_language(language):
@@ -410,7 +411,7 @@ def test_label_choices_read_every_language():
     choices = checks.label_choices(["sponsor", "anti_sponsor"], {"anti_sponsor": ["against"]})
     for text in ("anti-sponsor", "Anti_Sponsor", "against"):
         assert checks.read_choice(text, choices) == "anti_sponsor"
-    from kamkit.reports.present import value_label
+    from kamkit.data.labels import value_label
 
     with use_language("ru"):
         russian = value_label("anti_sponsor")
@@ -1071,7 +1072,7 @@ def test_m4_main_drag(brambilla, answer, status, words):
 
 
 def test_m4_main_drag_in_every_kit_language(brambilla):
-    from kamkit.reports.present import value_label
+    from kamkit.data.labels import value_label
 
     for language in ("fa", "pl", "ru"):
         with use_language(language):
@@ -1450,11 +1451,10 @@ def test_cli_workshop(tmp_path, capsys):
 
 
 def test_present_labels_for_new_columns():
-    from kamkit.reports import present
 
     for column in ("assessed_step", "step_gap", "ladder_move", "because", "data_says",
                    "revenue_rank", "revenue_share", "start_time", "right_answer", "question",
                    "suggested"):
-        assert column in present._FIELDS, column
+        assert column in labels._FIELDS, column
     assert isinstance(ladder.assess(dict.fromkeys(ladder.QUESTIONS, 3)).moves_table(),
                       pd.DataFrame)

@@ -25,8 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from kamkit.charts import NONE_COLOUR, PALETTE, chart, new_figure, placeholder, rtl
+from kamkit.data.labels import value_label
 from kamkit.data.schema import ATTITUDES, CONTACT_LEVELS
-from kamkit.reports.present import value_label
 from kamkit.text.i18n import _, format_money, format_number, format_percent
 
 __all__ = ["stakeholder_map", "coverage_grid", "share_of_wallet_bar", "swot_grid",

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from kamkit.charts import PALETTE, RAG, chart, new_figure, number_formatter, placeholder, rtl
 from kamkit.charts.identification import matrix_frame
-from kamkit.reports.present import value_label
+from kamkit.data.labels import value_label
 from kamkit.text.i18n import _, format_money, format_number, format_percent
 
 __all__ = ["revenue_margin_chart", "clv_chart", "feedback_chart", "health_waterfall",

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from kamkit.charts import PALETTE, chart, new_figure, placeholder
-from kamkit.reports.present import label, value_label
+from kamkit.data.labels import label, value_label
 from kamkit.text.i18n import _, format_percent
 
 __all__ = ["concentration_chart", "score_chart", "matrix_chart", "matrix_frame",

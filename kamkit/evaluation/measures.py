@@ -152,6 +152,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kamkit.data.labels import Field, register_fields, register_values
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import period, year_label
 from kamkit.data.validation import is_blank
@@ -159,7 +160,6 @@ from kamkit.exceptions import ParameterError
 from kamkit.identification.selection import (
     _whole,  # whole-number parameters, checked as stage 1 does
 )
-from kamkit.reports.present import Field, register_fields, register_values
 from kamkit.text.i18n import (
     N_,
     _,
@@ -1493,7 +1493,7 @@ class Health:
         +10.0 NPS (20): NPS 20.
         not scored Satisfaction: No answers.
         """
-        from kamkit.reports.present import value_label
+        from kamkit.data.labels import value_label
 
         lines = []
         for r in self.drivers(len(self.components)).itertuples():
@@ -1909,7 +1909,7 @@ class Evaluation:
         return pd.DataFrame(rows, columns=["figure", "figure_value"])
 
     def _health_text(self) -> str:
-        from kamkit.reports.present import value_label
+        from kamkit.data.labels import value_label
 
         h = self.health
         if h.score != h.score:
@@ -1934,7 +1934,7 @@ class Evaluation:
         Health: 51.2 (Amber), -12.3 since Jun 30, 2025
         ...
         """
-        from kamkit.reports.present import value_label
+        from kamkit.data.labels import value_label
 
         lines = [_("Evaluation: {name} ({id})").format(name=self.name, id=self.account_id),
                  _("As of: {date}").format(date=format_date(self.as_of))]

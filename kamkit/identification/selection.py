@@ -89,11 +89,11 @@ import numpy as np
 import pandas as pd
 
 from kamkit._fast import codes
+from kamkit.data.labels import Field, register_fields, register_values
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import yearly
 from kamkit.data.schema import LADDER_STEPS, RELATIONSHIP_STAGES, SCHEMAS
 from kamkit.exceptions import ParameterError
-from kamkit.reports.present import Field, register_fields, register_values
 from kamkit.text.i18n import N_, _, format_money, format_number, format_percent, get_language
 
 __all__ = [
@@ -1150,7 +1150,7 @@ def _value_text(criterion: Criterion, value: float, currency: str | None) -> str
     if value != value:
         return "\u2013"
     if criterion.name in _ORDINALS:
-        from kamkit.reports.present import value_label
+        from kamkit.data.labels import value_label
 
         return value_label(_ORDINALS[criterion.name][int(value)])
     if criterion.fmt == "money":

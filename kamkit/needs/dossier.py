@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from kamkit._fast import codes
+from kamkit.data.labels import Field, register_fields, register_values, value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_year, year_label, yearly
 from kamkit.data.schema import CONTACT_LEVELS
 from kamkit.data.validation import is_blank
 from kamkit.exceptions import ParameterError
-from kamkit.reports.present import Field, register_fields, register_values, value_label
 from kamkit.text.i18n import (
     N_,
     _,

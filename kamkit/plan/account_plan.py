@@ -78,13 +78,13 @@ from typing import Any
 
 import pandas as pd
 
+from kamkit.data.labels import Field, register_fields, register_values, value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_account
 from kamkit.data.validation import is_blank
 from kamkit.exceptions import ParameterError
 from kamkit.plan.ladder import MOVES as LADDER_MOVES
 from kamkit.plan.smart import SmartThresholds, our_share, same_scope, smart_check
-from kamkit.reports.present import Field, register_fields, register_values, value_label
 from kamkit.text.i18n import N_, _, format_money, format_number, format_percent, ngettext
 
 __all__ = [

@@ -53,11 +53,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kamkit.data.labels import Field, register_fields, register_values, value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_account
 from kamkit.data.schema import LADDER_STEPS, RELATIONSHIP_STAGES
 from kamkit.exceptions import ParameterError
-from kamkit.reports.present import Field, register_fields, register_values, value_label
 from kamkit.text.i18n import N_, _, format_number, format_percent
 
 __all__ = ["QUESTIONS", "MOVES", "MOVE_TARGETS", "STEPS", "Move", "Assessment", "assess",

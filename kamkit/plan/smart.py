@@ -74,10 +74,10 @@ from typing import Any
 
 import pandas as pd
 
+from kamkit.data.labels import Field, register_fields, register_values
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import period, sales_by_year
 from kamkit.exceptions import ParameterError
-from kamkit.reports.present import Field, register_fields, register_values
 from kamkit.text.i18n import N_, _, format_date, format_money, format_number, format_percent
 
 __all__ = [
@@ -946,7 +946,7 @@ def _value(value: float | None, metric: str | None, currency: str | None) -> str
 
 
 def _metric_label(metric: str | None) -> str:
-    from kamkit.reports.present import value_label
+    from kamkit.data.labels import value_label
 
     return value_label(metric) if metric and metric != "other" else _("the measure")
 

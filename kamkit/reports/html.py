@@ -188,7 +188,8 @@ def _safe_href(href: object) -> str | None:
 
 
 def _table(block: Table, currency: str | None) -> Markup:
-    from kamkit.reports.present import field, label, table
+    from kamkit.data.labels import field, label
+    from kamkit.reports.present import table
 
     names = list(block.columns) if block.columns is not None else [
         c for c in block.frame.columns if c not in block.links.values()]

@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from kamkit.artifacts import read_json, result_path
+from kamkit.data.labels import Field, register_fields
 from kamkit.evaluation.measures import BANDS  # also registers how the bands are shown
 from kamkit.identification.selection import Identification  # noqa: F401 - registers rank, score
 from kamkit.reports import html
-from kamkit.reports.present import Field, register_fields
 from kamkit.review.portfolio import Review  # noqa: F401 - registers the review's columns
 from kamkit.text.i18n import N_, _, format_date, use_language
 

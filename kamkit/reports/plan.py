@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from kamkit.data.labels import value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import ParameterError
 from kamkit.plan.smart import SmartThresholds
 from kamkit.reports import html
-from kamkit.reports.present import value_label
 from kamkit.text.i18n import (
     _,
     format_date,

@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 
 from kamkit.artifacts import RESULT_FILES, account_slug, read_json, result_path, to_jsonable
+from kamkit.data.labels import Field, register_fields, register_values, value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import KamkitError
-from kamkit.reports.present import Field, register_fields, register_values, value_label
 from kamkit.text.i18n import N_, _, format_date, format_number, ngettext
 
 __all__ = [

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kamkit.reports.present import Field, register_fields
+from kamkit.data.labels import Field, register_fields
 from kamkit.text.i18n import LANGUAGES, N_, check_language
 
 __all__ = ["Term", "TERMS", "GLOSSARY", "glossary", "glossary_markdown", "term",

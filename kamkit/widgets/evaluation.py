@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
+from kamkit.data.labels import value_label
 from kamkit.evaluation import measures as ev_
 from kamkit.exceptions import ParameterError
-from kamkit.reports.present import table, value_label
+from kamkit.reports.present import table
 from kamkit.text.i18n import _, format_number, format_percent
 from kamkit.widgets import StaticForm, lines_html, set_outputs
 

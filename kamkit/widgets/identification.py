@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
+from kamkit.data.labels import Field, register_fields, register_values
 from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import ParameterError
 from kamkit.identification import selection as idn
-from kamkit.reports.present import Field, register_fields, register_values, table
+from kamkit.reports.present import table
 from kamkit.text.i18n import N_, _, format_percent
 from kamkit.widgets import StaticForm, lines_html, set_outputs
 

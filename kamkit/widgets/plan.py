@@ -13,9 +13,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from kamkit.data.labels import value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.plan.smart import LETTERS, GoalVerdict, SmartThresholds, check_text
-from kamkit.reports.present import NO_TEX, value_label
+from kamkit.reports.present import NO_TEX
 from kamkit.text.i18n import _, format_date, format_money, format_number, get_language, use_language
 
 __all__ = ["verdict_html", "checker_html", "link_options", "smart_checker"]

@@ -27,11 +27,11 @@ from importlib import resources
 import pandas as pd
 from matplotlib.figure import Figure
 
+from kamkit.data.labels import value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.schema import ATTITUDES, BUYING_ROLES, CONTACT_LEVELS
 from kamkit.exceptions import UnknownAccountError
 from kamkit.needs import dossier
-from kamkit.reports.present import value_label
 from kamkit.text.i18n import N_, _, format_number, ngettext
 from kamkit.workshop.checks import (
     AnswerError,

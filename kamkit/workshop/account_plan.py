@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kamkit.data.labels import value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.exceptions import ParameterError
 from kamkit.plan import account_plan as plan
 from kamkit.plan import smart
-from kamkit.reports.present import value_label
 from kamkit.text.i18n import N_, _, format_percent, ngettext
 from kamkit.workshop.checks import (
     AnswerError,

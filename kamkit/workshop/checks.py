@@ -386,7 +386,7 @@ def label_choices(values: Iterable[str], words: Mapping[str, Iterable[str]] | No
     >>> read_choice("Anti-Sponsor", label_choices(["sponsor", "anti_sponsor"]))
     'anti_sponsor'
     """
-    from kamkit.reports.present import value_label
+    from kamkit.data.labels import value_label
 
     words = words or {}
     choices: dict[str, list[str]] = {}

@@ -30,10 +30,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from kamkit.data.labels import Field, register_fields, register_values, value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.evaluation import measures as ev_
 from kamkit.exceptions import ParameterError
-from kamkit.reports.present import Field, register_fields, register_values, value_label
 from kamkit.review import portfolio as rv
 from kamkit.text.i18n import N_, _, format_money, format_number, format_percent, ngettext
 from kamkit.workshop.checks import (

@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from kamkit.reports.present import Field, register_fields
+from kamkit.data.labels import Field, register_fields
 from kamkit.text.i18n import N_, _
 
 __all__ = ["Module", "MODULES", "BREAKS", "module", "notebooks_dir", "module_notebooks",

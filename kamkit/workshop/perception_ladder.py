@@ -20,9 +20,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from kamkit.data.labels import value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.plan import ladder
-from kamkit.reports.present import value_label
 from kamkit.text.i18n import _
 from kamkit.workshop.checks import (
     AnswerError,

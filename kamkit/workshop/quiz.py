@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kamkit.reports.present import Field, register_fields
+from kamkit.data.labels import Field, register_fields
 from kamkit.text.i18n import N_, _
 from kamkit.workshop.checks import (
     CheckResult,

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from kamkit.data.labels import Field, register_fields, value_label
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import gross_margin_rate, period, sales_by_account
 from kamkit.exceptions import ParameterError
-from kamkit.reports.present import Field, register_fields, value_label
 from kamkit.text.i18n import LANGUAGES, N_, _, format_number, format_percent
 from kamkit.workshop.checks import (
     AnswerError,
