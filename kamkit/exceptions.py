@@ -28,6 +28,7 @@ __all__ = [
     "ParameterError",
     "EditionError",
     "FileSystemError",
+    "whole_number",
 ]
 
 
@@ -203,3 +204,33 @@ def _blocking_file(path: str) -> str:
         if candidate.exists() and not candidate.is_dir():
             return str(candidate)
     return path
+
+
+def whole_number(name: str, value: object, low: int, high: int | None = None) -> int:
+    """``value`` as a whole number from ``low`` to ``high``, or a :class:`ParameterError`
+    that names the argument ``name`` (a float such as ``3.0`` is read as 3, a bool never).
+
+    >>> whole_number("years", 3.0, 1)
+    3
+    >>> whole_number("cap", 0, 1, 50)
+    Traceback (most recent call last):
+    ...
+    kamkit.exceptions.ParameterError: cap: a whole number from 1 to 50; got 0
+    """
+    import numpy as np
+
+    from kamkit.text.i18n import _
+
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ParameterError(name, _("a whole number; got {value!r}").format(value=value))
+    number = int(value)
+    if number < low or (high is not None and number > high):
+        if high is None:
+            raise ParameterError(name, _("a whole number of {low} or more; got {value}"
+                                         ).format(low=low, value=number))
+        raise ParameterError(name, _("a whole number from {low} to {high}; got {value}"
+                                     ).format(low=low, high=high, value=number))
+    return number

@@ -52,12 +52,6 @@ KNOWN = {
     # Stage 1 reuses stage 2's measures: they move to a shared stage-neutral module.
     "order: kamkit.identification.selection -> kamkit.needs.dossier",
     "private name: kamkit.identification.selection -> kamkit.needs.dossier (_wallet_shares)",
-    # Private helpers shared between modules: each becomes public where it lives, or moves.
-    "private name: kamkit.evaluation.measures -> kamkit.identification.selection (_whole)",
-    "private name: kamkit.review.portfolio -> kamkit.identification.selection (_whole)",
-    "private name: kamkit.evaluation.measures -> kamkit.needs.dossier (_thresholds)",
-    "private name: kamkit.identification.selection -> kamkit.data.validation (_to_numbers)",
-    "private name: kamkit._fast.streaming -> kamkit.data.sales (_ticks)",
     # Stages 1 and 2 use the Arrow codes directly: kamkit.data offers the lookups they need.
     "private: kamkit.identification.selection -> kamkit._fast.codes",
     "private: kamkit.needs.dossier -> kamkit._fast.codes",

@@ -34,8 +34,8 @@ import pandas as pd
 
 from kamkit.data.sales import (
     SALES_COLUMNS,
-    _ticks,
     sales_by_year,
+    timestamp_ticks,
     year_label,
     year_offsets,
     years_back,
@@ -310,7 +310,7 @@ class _Summer:
                       for t in (pa.string(), pa.large_string())}
         self.kinds = {t: pa.array(DOC_TYPES, type=t) for t in (pa.string(), pa.large_string())}
         self.as_of = pd.Timestamp(as_of)
-        self.limit = _ticks(as_of)
+        self.limit = timestamp_ticks(as_of)
         self.years = years
         self.read = read
         self.schema = SCHEMAS["transactions"]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # kamkit.data.portfolio imports this module
     from kamkit.data.portfolio import Portfolio
 
 __all__ = ["period", "sales_by_account", "sales_by_year", "year_label", "year_offset",
-           "year_offsets", "years_back", "yearly", "gross_margin_rate"]
+           "year_offsets", "years_back", "yearly", "gross_margin_rate", "timestamp_ticks"]
 
 SALES_COLUMNS = ["revenue", "cost", "gross_margin", "quantity", "discount", "lines"]
 
@@ -228,7 +228,13 @@ def sales_by_year(transactions: pd.DataFrame, as_of: pd.Timestamp, years: int = 
                            kind="stable").reset_index(drop=True)
 
 
-def _ticks(when: pd.Timestamp) -> int:
+def timestamp_ticks(when: pd.Timestamp) -> int:
+    """``when`` in nanoseconds since 1970, as the date columns store it (for comparisons
+    on the integer view of a date column).
+
+    >>> timestamp_ticks(pd.Timestamp("1970-01-02"))
+    86400000000000
+    """
     return int(np.datetime64(pd.Timestamp(when).to_datetime64(), "ns").view(np.int64))
 
 
@@ -250,7 +256,7 @@ def year_offsets(dates: np.ndarray, as_of: pd.Timestamp, years: int) -> np.ndarr
     """
     offset = np.full(len(dates), -1, dtype=np.int64)
     for k in reversed(range(years)):  # the more recent year written last: it wins
-        start, end = (_ticks(t) for t in period(as_of, 12, k))
+        start, end = (timestamp_ticks(t) for t in period(as_of, 12, k))
         offset[(dates > start) & (dates <= end)] = k
     return offset
 

@@ -55,7 +55,7 @@ from kamkit.data.schema import (
 from kamkit.text.i18n import N_, _, format_number, ngettext
 
 __all__ = ["Location", "Problem", "ValidationReport", "type_tables", "sign_rule_breaches",
-           "is_blank", "MAX_ROWS_SHOWN"]
+           "is_blank", "to_numbers", "MAX_ROWS_SHOWN"]
 
 Severity = Literal["error", "warning", "notice"]
 #: Parameters whose values are messages (schema texts), translated when a problem is
@@ -347,9 +347,11 @@ def _parse_number_text(text: str, decimal_comma: bool) -> float:
     return -value if negative else value
 
 
-def _to_numbers(series: pd.Series, decimal_comma: bool, percent: bool = False
+def to_numbers(series: pd.Series, decimal_comma: bool, percent: bool = False
                 ) -> tuple[pd.Series, np.ndarray]:
-    """Parse numbers; return values (NaN where blank or bad) and a mask of bad cells."""
+    """Parse numbers as validation reads them (a decimal comma where the portfolio uses
+    one, ``12%`` with ``percent``); return the values (NaN where blank or bad) and a mask
+    of the cells that are not numbers."""
     if pd.api.types.is_bool_dtype(series.dtype):
         series = series.astype("object")
     if pd.api.types.is_numeric_dtype(series.dtype):
@@ -599,7 +601,7 @@ class _TableChecker:
                              note=N_("this column holds days, but these cells have a time "
                                      "of day too; kamkit keeps the day and drops the time"))
         else:
-            values, bad = _to_numbers(series, self.raw.decimal_comma,
+            values, bad = to_numbers(series, self.raw.decimal_comma,
                                       percent=kind == "fraction")
             if bad.any():
                 self.problem("error", "not_a_number", column.name, bad, expected,

@@ -156,10 +156,7 @@ from kamkit.data.labels import Field, register_fields, register_values
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import period, year_label
 from kamkit.data.validation import is_blank
-from kamkit.exceptions import ParameterError
-from kamkit.identification.selection import (
-    _whole,  # whole-number parameters, checked as stage 1 does
-)
+from kamkit.exceptions import ParameterError, whole_number
 from kamkit.text.i18n import (
     N_,
     _,
@@ -418,7 +415,7 @@ def previous_as_of(as_of: pd.Timestamp | str, months: int = DEFAULT_PERIOD_MONTH
     ('2026-03-31', '2025-06-15')
     """
     day = pd.Timestamp(as_of)
-    months = _whole("months", months, 1, 24)
+    months = whole_number("months", months, 1, 24)
     earlier = day - pd.DateOffset(months=months)
     if day.is_month_end:
         earlier = earlier + pd.offsets.MonthEnd(0)
@@ -877,7 +874,7 @@ def feedback_trend(portfolio: Portfolio, account_id: str, *, years: int = _YEARS
     1  2024/25          4          3.00      -50.0
     2  2025/26          4          3.25      -50.0
     """
-    years = _whole("years", years, 1)
+    years = whole_number("years", years, 1)
     fb = portfolio.table_for("feedback", account_id)
     rows = []
     for k in range(years - 1, -1, -1):
@@ -995,10 +992,10 @@ def relationship_depth(portfolio: Portfolio, account_id: str, *, thresholds: Any
     >>> d.index, d.levels, d.departments
     (0.5, 2, ('management', 'procurement'))
     """
-    from kamkit.needs.dossier import _thresholds, decision_making_unit
+    from kamkit.needs.dossier import decision_making_unit, thresholds_of
 
-    limits = _thresholds(thresholds)
-    target = _whole("target_departments", target_departments, 1)
+    limits = thresholds_of(thresholds)
+    target = whole_number("target_departments", target_departments, 1)
     dmu = decision_making_unit(portfolio, account_id, thresholds=limits)
     contacts = dmu.contacts
     strong = contacts[contacts["relationship_strength"] >= limits.strong_relationship]
@@ -1049,7 +1046,7 @@ def retention(portfolio: Portfolio, account_ids: Iterable[str] | None = None, *,
     """
     from kamkit.data.sales import sales_by_year
 
-    years = _whole("years", years, 2)
+    years = whole_number("years", years, 2)
     tx = portfolio.transactions
     ids = None
     if account_ids is not None:
@@ -2050,8 +2047,8 @@ def evaluate(portfolio: Portfolio, account_id: str, *, weights: Mapping[str, flo
     'missed'
     """
     key = portfolio.check_account(account_id)
-    period_months = _whole("period_months", period_months, 1, 24)
-    years = _whole("years", years, 2)
+    period_months = whole_number("period_months", period_months, 1, 24)
+    years = whole_number("years", years, 2)
     w = check_health_weights(weights)
     limits = _check_bands(bands)
     chosen = check_scenarios(scenarios)

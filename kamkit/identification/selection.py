@@ -93,7 +93,7 @@ from kamkit.data.labels import Field, register_fields, register_values
 from kamkit.data.portfolio import Portfolio
 from kamkit.data.sales import yearly
 from kamkit.data.schema import LADDER_STEPS, RELATIONSHIP_STAGES, SCHEMAS
-from kamkit.exceptions import ParameterError
+from kamkit.exceptions import ParameterError, whole_number
 from kamkit.text.i18n import N_, _, format_money, format_number, format_percent, get_language
 
 __all__ = [
@@ -308,14 +308,14 @@ register_values({"customer": N_("Customer"), "ours": N_("Ours")})
 
 def _extra_numbers(accounts: pd.DataFrame) -> dict[str, pd.Series]:
     """Columns the organisation added to its accounts that hold numbers only."""
-    from kamkit.data.validation import _to_numbers
+    from kamkit.data.validation import to_numbers
 
     schema = SCHEMAS["accounts"]
     out: dict[str, pd.Series] = {}
     for col in accounts.columns:
         if schema.has_column(col) or col in CRITERIA:
             continue
-        values, bad = _to_numbers(accounts[col], decimal_comma=False)
+        values, bad = to_numbers(accounts[col], decimal_comma=False)
         if not bad.any() and values.notna().any():
             out[col] = values
     return out
@@ -622,22 +622,6 @@ def check_weights(weights: Mapping[str, float] | None,
     return {n: clean[n] / total for n in names if clean.get(n, 0.0) > 0}
 
 
-def _whole(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise ParameterError(name, _("a whole number; got {value!r}").format(value=value))
-    number = int(value)
-    if number < low or (high is not None and number > high):
-        if high is None:
-            raise ParameterError(name, _("a whole number of {low} or more; got {value}"
-                                         ).format(low=low, value=number))
-        raise ParameterError(name, _("a whole number from {low} to {high}; got {value}"
-                                     ).format(low=low, high=high, value=number))
-    return number
-
-
 def key_account_cap(portfolio: Portfolio, max_key: int | None = None,
                     key_account_managers: int | None = None,
                     accounts_per_manager: int = DEFAULT_PER_MANAGER) -> int:
@@ -671,16 +655,16 @@ def key_account_cap(portfolio: Portfolio, max_key: int | None = None,
     >>> key_account_cap(company_x(), accounts_per_manager=2)
     6
     """
-    per = _whole("accounts_per_manager", accounts_per_manager, *PER_MANAGER_RANGE)
+    per = whole_number("accounts_per_manager", accounts_per_manager, *PER_MANAGER_RANGE)
     if max_key is not None:
-        return _whole("max_key", max_key, 1)
+        return whole_number("max_key", max_key, 1)
     managers = key_account_managers if key_account_managers is not None else \
         portfolio.meta.key_account_managers
     if managers is None:
         raise ParameterError("key_account_managers", _(
             "the portfolio's meta does not say how many key account managers there are; "
             "pass key_account_managers or max_key"))
-    return _whole("key_account_managers", managers, 1) * per
+    return whole_number("key_account_managers", managers, 1) * per
 
 
 def _overrides(portfolio: Portfolio, name: str, value: Mapping[str, str] | None) -> dict[str, str]:
@@ -1576,8 +1560,8 @@ def weight_stability(result: Identification, draws: int = 500, spread: float = 0
     >>> bool(s.table.set_index("account_id").at["CX-001", "selected_share"] == 1.0)
     True
     """
-    draws = _whole("draws", draws, 1)
-    seed = _whole("seed", seed, 0)
+    draws = whole_number("draws", draws, 1)
+    seed = whole_number("seed", seed, 0)
     for name, value, high in (("spread", spread, 0.9), ("tolerance", tolerance, 0.5)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
                 0 <= value <= high):

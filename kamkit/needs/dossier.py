@@ -53,6 +53,7 @@ from kamkit.text.i18n import (
 )
 
 __all__ = [
+    "thresholds_of",
     "size_of_opportunity",
     "share_of_wallet",
     "HORIZONS",
@@ -193,7 +194,10 @@ class Thresholds:
         object.__setattr__(self, "required_roles", roles)
 
 
-def _thresholds(thresholds: Thresholds | Mapping[str, Any] | None) -> Thresholds:
+def thresholds_of(thresholds: Thresholds | Mapping[str, Any] | None) -> Thresholds:
+    """The dossier's :class:`Thresholds` from ``None`` (the defaults), a
+    :class:`Thresholds`, or a mapping of some of its fields (an unknown field is a
+    :class:`~kamkit.exceptions.ParameterError`)."""
     if thresholds is None:
         return Thresholds()
     if isinstance(thresholds, Thresholds):
@@ -718,7 +722,7 @@ def relationship(portfolio: Portfolio, account_id: str, *, years: int = 5,
     """
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise ParameterError("years", _("must be a whole number of at least 1"))
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     key = portfolio.check_account(account_id)
     info = portfolio.account(key)
     as_of = portfolio.as_of
@@ -935,7 +939,7 @@ def whitespace(portfolio: Portfolio, account_id: str, *,
     >>> whitespace(company_x(), "CX-009")["product_line"].tolist()
     ['drives']
     """
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     key = portfolio.check_account(account_id)
     lines = _line_revenue_12m(portfolio)
     return _whitespace(key, limits, lines, _peer_group(portfolio, key, limits.min_peers, lines))
@@ -1029,7 +1033,7 @@ def opportunity(portfolio: Portfolio, account_id: str, *,
     >>> o.whitespace["product_line"].tolist(), o.peers.basis
     (['displays'], 'segment')
     """
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     key = portfolio.check_account(account_id)
     opps = portfolio.table_for("opportunities", key)
     columns = [c for c in ("opportunity_id", "opportunity", "product_line", "kind",
@@ -1122,7 +1126,7 @@ def decision_making_unit(portfolio: Portfolio, account_id: str, *,
     """
     from kamkit.data.schema import BUYING_ROLES
 
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     key = portfolio.check_account(account_id)
     raw = portfolio.table_for("contacts", key)
     frame = raw.assign(days_since_contact=(portfolio.as_of - raw["last_contact"]).dt.days
@@ -1529,7 +1533,7 @@ def freshness(portfolio: Portfolio, account_id: str, *,
     >>> freshness(company_x(), "CX-003").review_due.date()
     datetime.date(2026, 2, 20)
     """
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     key = portfolio.check_account(account_id)
     info = portfolio.account(key)
     as_of = portfolio.as_of
@@ -1836,7 +1840,7 @@ def relationship_flags(portfolio: Portfolio, account_id: str, *,
     Single-threaded: of 5 contacts only Hélène Faure (Chief Engineer) has a strong
     relationship with us (strength 4 or more). If this person leaves, the relationship goes too.
     """
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     key = portfolio.check_account(account_id)
     return _raise_flags(decision_making_unit(portfolio, key, thresholds=limits),
                         competition(portfolio, key), needs(portfolio, key),
@@ -2054,7 +2058,7 @@ def account_dossier(portfolio: Portfolio, account_id: str, *,
     ...
     kamkit.exceptions.UnknownAccountError: Unknown account id 'CX-02'. Did you mean: ...?
     """
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     key = portfolio.check_account(account_id)
     general = general_information(portfolio, key)
     dmu = decision_making_unit(portfolio, key, thresholds=limits)

@@ -51,7 +51,7 @@ import pandas as pd
 from kamkit.artifacts import RESULT_FILES, account_slug, read_json, result_path, to_jsonable
 from kamkit.data.labels import Field, register_fields, register_values, value_label
 from kamkit.data.portfolio import Portfolio
-from kamkit.exceptions import KamkitError
+from kamkit.exceptions import KamkitError, whole_number
 from kamkit.text.i18n import N_, _, format_date, format_number, ngettext
 
 __all__ = [
@@ -502,9 +502,9 @@ def previous_identification(portfolio: Portfolio, identification: dict | None, *
     ('2025-06-30', 9)
     """
     from kamkit.evaluation.measures import portfolio_at, previous_as_of
-    from kamkit.identification.selection import _whole, identify
+    from kamkit.identification.selection import identify
 
-    months = _whole("period_months", period_months, 1, 24)
+    months = whole_number("period_months", period_months, 1, 24)
     earlier = portfolio_at(portfolio, previous_as_of(portfolio.as_of, months))
     return identify(earlier, **_definition(identification))
 
@@ -684,9 +684,9 @@ def manager_load(results: Results, portfolio: Portfolio, previous=None, *, per_m
     1  Leila Karimi             3     0
     2  Jonas Becker             2     1
     """
-    from kamkit.identification.selection import PER_MANAGER_RANGE, _whole
+    from kamkit.identification.selection import PER_MANAGER_RANGE
 
-    per = _whole("per_manager", per_manager, *PER_MANAGER_RANGE)
+    per = whole_number("per_manager", per_manager, *PER_MANAGER_RANGE)
     owners = _owners(portfolio)
     keys = results.key_accounts or [a.account_id for a in results.accounts]
     held: dict[str, list[str]] = {}
@@ -1052,9 +1052,8 @@ def portfolio_review(portfolio: Portfolio, output_dir: str | Path | None = None,
     >>> review.results.source, review.health["health_band"].tolist(), review.problems.empty
     ('in_process', ['amber', 'red'], True)
     """
-    from kamkit.identification.selection import _whole
 
-    months = _whole("period_months", period_months, 1, 24)
+    months = whole_number("period_months", period_months, 1, 24)
     results = read_results(output_dir) if output_dir is not None else build_results(
         portfolio, account_ids)
     previous = previous_identification(portfolio, results.identification,
