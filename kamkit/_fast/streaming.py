@@ -370,12 +370,17 @@ class _Summer:
         if column.null_count:
             raise _Unsure
         values = column.to_numpy().astype("float64", copy=False)
-        # Infinite, NaN or beyond MAX_MAGNITUDE (sums overflow): the full check names them
-        if not (np.abs(values) <= MAX_MAGNITUDE).all():
+        if not len(values):
+            return values
+        # Two reductions answer every question without a temporary array: infinite, NaN
+        # (min and max are NaN then, and every comparison false) or beyond MAX_MAGNITUDE
+        # (sums overflow), or outside the column's range. The full check names them.
+        low, high = values.min(), values.max()
+        if not (low >= -MAX_MAGNITUDE and high <= MAX_MAGNITUDE):
             raise _Unsure
         spec = self.schema.column(name)
-        if (spec.minimum is not None and (values < spec.minimum).any()) or (
-                spec.maximum is not None and (values > spec.maximum).any()):
+        if (spec.minimum is not None and low < spec.minimum) or (
+                spec.maximum is not None and high > spec.maximum):
             raise _Unsure
         return values
 

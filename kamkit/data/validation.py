@@ -40,6 +40,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kamkit._fast import codes
 from kamkit.artifacts import shown_character
@@ -663,6 +664,8 @@ class _TableChecker:
     def check_control(self, column: Column, text: pd.Series) -> None:
         """Control characters (NUL ...) in text: by distinct values when encoded."""
         pattern = _CONTROL_IN_TEXT if column.kind == "text" else _CONTROL
+        if not _may_hold_control(text, column.kind == "text"):
+            return
         encoded = codes.cached(text)
         if encoded is not None:
             distinct = pd.Series(encoded.values, dtype="str")  # no pass over the lines
@@ -732,10 +735,53 @@ class _TableChecker:
                         "everywhere, or make them clearly different"), shown)
 
 
+def _may_hold_control(text: pd.Series, in_text: bool) -> bool:
+    """False when no value of ``text`` can hold a control character (:data:`_CONTROL`,
+    or :data:`_CONTROL_IN_TEXT` with ``in_text``): a vectorised look at the column's UTF-8
+    bytes instead of a pattern match per value. True when one may (or when the column
+    is not Arrow text): the check per value then says which.
+
+    In UTF-8 a C0 control is one byte below 0x20 (or 0x7F), which no multi-byte
+    character contains; a C1 control (U+0080-U+009F) is 0xC2 followed by 0x80-0x9F,
+    and 0xC2 only ever starts a character.
+    """
+    to_arrow = getattr(text.array, "__arrow_array__", None)
+    if to_arrow is None:
+        return True
+    arrow = to_arrow()
+    for chunk in (arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]):
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return True
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        b = np.frombuffer(data, dtype=np.uint8)
+        c0 = (b < 0x20) | (b == 0x7F)
+        if in_text:  # tabs and line breaks are text
+            c0 &= (b != 0x09) & (b != 0x0A) & (b != 0x0D)
+        lead = np.flatnonzero(b[:-1] == 0xC2)
+        if c0.any() or (len(lead) and ((b[lead + 1] & 0xE0) == 0x80).any()):
+            return True
+    return False
+
+
 def _folded(values: pd.Series) -> pd.Series:
-    """Text as people read it: NFKC form, no invisible characters, no case."""
-    return (values.str.normalize("NFKC").str.replace(_INVISIBLE, "", regex=True)
-            .str.strip().str.casefold())
+    """Text as people read it: NFKC form, no invisible characters, no case.
+
+    ASCII text (most ids) is its own NFKC form and holds no invisible character (they
+    are all beyond ASCII), so lower case is all it needs; only the rest is normalised.
+
+    >>> _folded(pd.Series(["CX-001 ", "ＣＸ-001", "cx\u200b-001", "Straße"], dtype="str")).tolist()
+    ['cx-001', 'cx-001', 'cx-001', 'strasse']
+    """
+    folded = values.str.strip().str.lower()
+    ascii_ = values.str.isascii().to_numpy(dtype=bool, na_value=True)
+    if not ascii_.all():
+        rest = values[~ascii_]
+        folded = folded.copy()
+        folded[~ascii_] = (rest.str.normalize("NFKC").str.replace(_INVISIBLE, "", regex=True)
+                           .str.strip().str.casefold())
+    return folded
 
 
 def _default_series(column: Column, n: int) -> pd.Series:
