@@ -29,6 +29,7 @@ import base64
 import contextlib
 import functools
 import io
+import re
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,7 +42,8 @@ from matplotlib.ticker import FuncFormatter
 from kamkit.text.i18n import format_number, get_language, get_numerals, text_direction, use_language
 
 __all__ = ["STYLE", "PALETTE", "NONE_COLOUR", "ChartFigure", "chart", "new_figure", "placeholder",
-           "show", "to_png", "save_png", "title_of", "style", "number_formatter"]
+           "show", "to_png", "save_png", "title_of", "chart_text", "chart_title", "style",
+           "number_formatter", "wrap"]
 
 #: Colours used across kamkit, colour-blind safe (Okabe-Ito), in a fixed order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -149,11 +151,20 @@ def placeholder(title: str, message: str, *, fig: Figure | None = None, width: f
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.set_title(title)
-    text = "\n".join(textwrap.wrap(str(message), width=70, break_long_words=False))
-    ax.text(0.5, 0.5, text or str(message), ha="center", va="center", transform=ax.transAxes,
+    ax.text(0.5, 0.5, wrap(message, 70), ha="center", va="center", transform=ax.transAxes,
             fontsize=10, color="#4a5565",
             bbox={"boxstyle": "round,pad=0.8", "facecolor": NONE_COLOUR, "edgecolor": "#d8dde6"})
     return fig
+
+
+def wrap(text: object, width: int) -> str:
+    r"""``text`` in lines of at most ``width`` characters, words kept whole (a longer
+    word stands on its own line).
+
+    >>> wrap("Revenue by product line", 12)
+    'Revenue by\nproduct line'
+    """
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
 
 
 def rtl() -> bool:
@@ -192,6 +203,25 @@ def title_of(fig: Figure) -> str:
     return "chart"
 
 
+def chart_text(title: str) -> str:
+    """A chart's text form in a notebook (what :func:`show` stores beside the PNG).
+
+    >>> chart_text("Stakeholder map")
+    '[chart: Stakeholder map]'
+    """
+    return f"[chart: {title}]"
+
+
+def chart_title(text: str) -> str | None:
+    """The title in a chart's text form (:func:`chart_text`); None for other text.
+
+    >>> chart_title("[chart: Stakeholder map]"), chart_title("<Figure size 640x480>")
+    ('Stakeholder map', None)
+    """
+    found = re.fullmatch(r"\[chart: (.*)\]", text.strip(), re.S)
+    return found.group(1) if found else None
+
+
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
     """Render ``fig`` to PNG bytes, identical for identical figures (no metadata)."""
     buf = io.BytesIO()
@@ -220,4 +250,4 @@ def show(fig: Figure, alt: str | None = None) -> None:
     from IPython.display import display
 
     data = base64.b64encode(to_png(fig)).decode("ascii")
-    display({"image/png": data, "text/plain": f"[chart: {alt or title_of(fig)}]"}, raw=True)
+    display({"image/png": data, "text/plain": chart_text(alt or title_of(fig))}, raw=True)

@@ -17,14 +17,12 @@ missing, so a notebook or report never shows a blank chart without a word.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from kamkit.charts import NONE_COLOUR, PALETTE, chart, new_figure, placeholder, rtl
+from kamkit.charts import NONE_COLOUR, PALETTE, chart, new_figure, placeholder, rtl, wrap
 from kamkit.data.labels import value_label
 from kamkit.data.schema import ATTITUDES, CONTACT_LEVELS
 from kamkit.text.i18n import _, format_money, format_number, format_percent
@@ -40,10 +38,6 @@ LEVEL_STYLE = {
     "operational": ("^", PALETTE[4]),
 }
 REST_COLOUR = "#c9ced6"
-
-
-def _wrap(text: object, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
 
 
 @chart
@@ -113,7 +107,7 @@ def stakeholder_map(contacts: pd.DataFrame, *, title: str | None = None) -> Figu
                    edgecolor="white", linewidth=0.8, alpha=0.9, zorder=3)
     # Names of people sharing a cell are stacked, so that none covers another.
     for xi, yi, k, name in zip(x, y, rank, frame["name"], strict=True):
-        ax.annotate(_wrap(name, 22), (xi, yi), xytext=(0, 9 + 11 * int(k)),
+        ax.annotate(wrap(name, 22), (xi, yi), xytext=(0, 9 + 11 * int(k)),
                     textcoords="offset points", ha="center", va="bottom", fontsize=8,
                     zorder=4)
     ax.set_xlim(-0.5, len(ATTITUDES) - 0.5)
@@ -186,7 +180,7 @@ def coverage_grid(coverage: pd.DataFrame, *, title: str | None = None) -> Figure
             colour = "white" if n and strong >= 3.5 else "#1d2430"
             ax.text(j, i, format_number(n) if n else "\u2013", ha="center", va="center",
                     fontsize=10, color=colour)
-    ax.set_xticks(range(len(departments)), [_wrap(d, 12) for d in departments])
+    ax.set_xticks(range(len(departments)), [wrap(d, 12) for d in departments])
     ax.set_yticks(range(len(levels)), [value_label(lv) for lv in levels])
     ax.grid(False)
     ax.tick_params(length=0)
@@ -310,7 +304,7 @@ def swot_grid(swot: pd.DataFrame, *, title: str | None = None) -> Figure:
                 ax.spines[side].set_color(colours[quadrant])
             ax.set_facecolor(colours[quadrant] + "14")
             ax.set_title(names[quadrant], color=colours[quadrant])
-            text = "\n".join("\u2022 " + _wrap(i, 42).replace("\n", "\n   ") for i in items) \
+            text = "\n".join("\u2022 " + wrap(i, 42).replace("\n", "\n   ") for i in items) \
                 if items else "\u2013"
             ax.text(0.97 if right_to_left else 0.03, 0.95, text, transform=ax.transAxes,
                     ha="right" if right_to_left else "left", va="top", fontsize=8.5)

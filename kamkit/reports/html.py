@@ -269,7 +269,6 @@ _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuratio
                       re.S)
 _PNG = re.compile(r'<img src="data:image/png;base64,([^"]*)"')
 _FOCUSABLE = re.compile(r'(<div class="[^"]*\bjp-(?:Cell-inputWrapper|OutputArea-output)\b[^"]*")')
-_CHART_TEXT = re.compile(r"\[chart: (.*)\]", re.S)
 #: nbconvert's words for an image that says nothing about itself.
 NO_DESCRIPTION = "No description has been provided for this image"
 
@@ -307,6 +306,8 @@ def notebook_page(nb: Any, language: str = "en", *, code: bool = True) -> str:
 
 def _chart_texts(nb: Any) -> dict[str, str]:
     """Each PNG output's data -> its alternative text (the chart's title)."""
+    from kamkit.charts import chart_title
+
     texts = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -315,8 +316,8 @@ def _chart_texts(nb: Any) -> dict[str, str]:
             if isinstance(png, str):
                 plain = data.get("text/plain", "")
                 plain = "".join(plain) if isinstance(plain, list) else str(plain)
-                found = _CHART_TEXT.fullmatch(plain.strip())
-                texts[png.strip()] = found.group(1) if found else NO_DESCRIPTION
+                title = chart_title(plain)
+                texts[png.strip()] = NO_DESCRIPTION if title is None else title
     return texts
 
 

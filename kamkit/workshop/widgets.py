@@ -134,7 +134,7 @@ def quiz(questions: Sequence[Question]) -> QuizWidget:
     return QuizWidget(questions)
 
 
-def ladder_text(assessment: ladder.Assessment, portfolio: Portfolio=None,  # noqa: ANN001
+def ladder_text(assessment: ladder.Assessment, portfolio: Portfolio | None = None,
                 account_id: str | None = None) -> str:
     """What the ladder form shows for an assessment: the summary, and the record.
 
@@ -175,8 +175,8 @@ class LadderForm(StaticForm, widgets.VBox):
     """Four sliders (1..5), one per question of :data:`kamkit.plan.ladder.QUESTIONS`, and the
     assessment they give, updated at every move."""
 
-    def __init__(self, answers: Mapping[str, int] | None = None, portfolio: Portfolio=None,  # noqa: ANN001
-                 account_id: str | None = None) -> None:
+    def __init__(self, answers: Mapping[str, int] | None = None,
+                 portfolio: Portfolio | None = None, account_id: str | None = None) -> None:
         start = {k: 3 for k in ladder.QUESTIONS} | dict(answers or {})
         self.assessment = ladder.assess(start)  # validates the starting answers
         self._portfolio, self._account_id = portfolio, account_id
@@ -223,7 +223,7 @@ class LadderForm(StaticForm, widgets.VBox):
                      "kamkit-ladder-static")
 
 
-def ladder_form(portfolio: Portfolio=None, account_id: str | None = None,  # noqa: ANN001
+def ladder_form(portfolio: Portfolio | None = None, account_id: str | None = None,
                 answers: Mapping[str, int] | None = None) -> LadderForm:
     """The perception-ladder self-assessment as a form.
 
